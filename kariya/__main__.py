@@ -1,0 +1,3 @@
+from kariya.cli import main
+
+main()

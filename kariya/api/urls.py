@@ -1,0 +1,34 @@
+"""The versioned REST API (``/api/v1/``) and its OpenAPI 3 schema (``/api/schema/``)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from kariya.accounts.api import MeView, OfficeViewSet, OrganisationViewSet
+from kariya.core.api import DeclaredPermission
+from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("offices", OfficeViewSet, basename="office")
+router.register("admin-units", AdminUnitViewSet, basename="adminunit")
+router.register("countries", CountryViewSet, basename="country")
+router.register("sites", SiteViewSet, basename="site")
+
+
+class SchemaView(SpectacularAPIView):
+    permission = "home.view"
+    permission_classes = [DeclaredPermission]
+
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="api_schema"),
+    path(
+        "v1/",
+        include(
+            ([path("me/", MeView.as_view(), name="me"), *router.urls], "v1"),
+            namespace="v1",
+        ),
+    ),
+]

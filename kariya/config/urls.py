@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kariya.core.views import set_language
+
+urlpatterns = [
+    path("", include("kariya.core.urls")),
+    path("accounts/", include("kariya.accounts.urls")),
+    path("geo/", include("kariya.geo.urls")),
+    path("api/", include("kariya.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+"""Base pieces of the REST API: the same gate as the pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kariya.accounts.roles import permissions_for
+from kariya.core.gate import PUBLIC
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+class DeclaredPermission(BasePermission):
+    """Requires the view's ``permission`` attribute (or ``permissions[action]``).
+
+    Token-authenticated requests skip the middleware's role resolution, so roles are read
+    from the user here. A user lacking the permission gets 404, as on the pages.
+    """
+
+    def _required(self, view: APIView) -> str:
+        per_action = getattr(view, "permissions", None)
+        action = getattr(view, "action", None)
+        if per_action and action in per_action:
+            return str(per_action[action])
+        declared = getattr(view, "permission", None)
+        if not declared:
+            raise ImproperlyConfigured(f"{type(view).__name__} declares no permission")
+        return str(declared)
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        required = self._required(view)
+        if required == PUBLIC:
+            return True
+        user = request.user
+        if not user or not user.is_authenticated:
+            raise exceptions.NotAuthenticated
+        if required not in permissions_for(user.role_codes()):  # type: ignore[union-attr]
+            raise Http404
+        return True
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Django's ValidationError from a service becomes a 400 with its messages."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    return drf_exception_handler(exc, context)

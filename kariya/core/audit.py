@@ -1,0 +1,71 @@
+"""Writing to the audit log. Services call :func:`audit_record`; nothing else writes events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from kariya.core.context import request_meta
+from kariya.core.models import AuditAction, AuditEvent
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    public_id = getattr(obj, "public_id", None)
+    identifier = str(public_id) if public_id is not None else str(obj.pk)
+    return obj._meta.label_lower, identifier
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    changed_fields: Iterable[str] = (),
+    organisation: Any = None,
+) -> AuditEvent:
+    """Append one event. ``changed_fields`` are field *names*; values are never logged."""
+    if obj is not None:
+        object_type, object_id = _object_ref(obj)
+    meta = request_meta()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if organisation is None and user is not None:
+        organisation = getattr(user, "organisation", None)
+    event = AuditEvent(
+        actor=user,
+        organisation=organisation,
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        changed_fields=sorted(set(changed_fields)),
+        ip=meta.ip if meta else None,
+        user_agent=(meta.user_agent if meta else "")[:300],
+    )
+    event.save()
+    return event
+
+
+def audit_reads(*, actor: Any, objects: Iterable[models.Model]) -> list[AuditEvent]:
+    """Log that ``actor`` was shown each of ``objects`` (one insert for the lot)."""
+    meta = request_meta()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    events = []
+    for obj in objects:
+        object_type, object_id = _object_ref(obj)
+        events.append(
+            AuditEvent(
+                actor=user,
+                organisation=getattr(user, "organisation", None),
+                action=AuditAction.READ,
+                object_type=object_type,
+                object_id=object_id,
+                ip=meta.ip if meta else None,
+                user_agent=(meta.user_agent if meta else "")[:300],
+            )
+        )
+    return list(AuditEvent.objects.bulk_create(events))

@@ -1,0 +1,122 @@
+"""Home page panels: real figures of what exists, chosen by the user's roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kariya.accounts import selectors as accounts
+from kariya.accounts.models import NetworkStatus, OrganisationType
+from kariya.accounts.roles import Role
+from kariya.core.gate import has_permission
+from kariya.core.models import AuditAction
+from kariya.core.selectors import audit_summary
+from kariya.geo.models import Site, SiteKind
+
+
+@dataclass
+class Figure:
+    label: str | Promise
+    value: int | str
+    url: str = ""
+
+
+@dataclass
+class Panel:
+    title: str | Promise
+    figures: list[Figure] = field(default_factory=list)
+    link: str = ""
+    link_label: str | Promise = ""
+    empty: str | Promise = ""
+
+
+def _organisation_panel(request: HttpRequest) -> Panel:
+    org = request.org  # type: ignore[attr-defined]
+    offices = accounts.office_list(organisation=org).filter(is_active=True)
+    colleagues = org.users.filter(is_active=True).count()
+    panel = Panel(title=org.name)
+    panel.figures.append(Figure(_("Active offices"), offices.count()))
+    panel.figures.append(Figure(_("Active colleagues"), colleagues))
+    roles = sorted(str(Role(code).label) for code in request.roles)  # type: ignore[attr-defined]
+    panel.figures.append(Figure(_("Your roles"), ", ".join(roles)))
+    return panel
+
+
+def _users_panel(request: HttpRequest) -> Panel:
+    counts = accounts.role_counts(organisation=request.org)  # type: ignore[attr-defined]
+    url = reverse("accounts:user_list")
+    panel = Panel(title=_("Users by role"), link=url, link_label=_("Manage users"))
+    panel.figures = [
+        Figure(Role(code).label, n, f"{url}?role={code}") for code, n in counts.items() if n
+    ]
+    inactive = request.org.users.filter(is_active=False).count()  # type: ignore[attr-defined]
+    panel.figures.append(Figure(_("Deactivated accounts"), inactive, f"{url}?active=0"))
+    return panel
+
+
+def _network_panel() -> Panel:
+    summary = accounts.network_summary()
+    url = reverse("accounts:organisation_list")
+    panel = Panel(title=_("The network"), link=url, link_label=_("Organisations"))
+    panel.figures.append(Figure(_("Active organisations"), summary["organisations"]))
+    for status, n in summary["by_status"].items():
+        panel.figures.append(
+            Figure(NetworkStatus(status).label, n, f"{url}?network_status={status}")
+        )
+    for otype, n in sorted(summary["by_type"].items()):
+        panel.figures.append(Figure(OrganisationType(otype).label, n))
+    for region, n in summary["offices_by_region"].items():
+        panel.figures.append(Figure(_("Offices in %(region)s") % {"region": region}, n))
+    panel.figures.append(Figure(_("Active staff accounts"), summary["users"]))
+    return panel
+
+
+def _sites_panel() -> Panel:
+    rows = Site.objects.filter(is_active=True).values_list("kind").annotate(n=Count("id"))
+    url = reverse("geo:site_list")
+    panel = Panel(
+        title=_("Migration sites"),
+        link=url,
+        link_label=_("All sites"),
+        empty=_("No site recorded yet."),
+    )
+    panel.figures = [
+        Figure(SiteKind(kind).label, n, f"{url}?kind={kind}") for kind, n in rows.order_by("kind")
+    ]
+    return panel
+
+
+def _audit_panel(request: HttpRequest) -> Panel:
+    summary = audit_summary(actor=request.user)
+    url = reverse("core:audit_list")
+    panel = Panel(
+        title=_("Audit log, last 7 days"),
+        link=url,
+        link_label=_("Audit log"),
+        empty=_("No event in the last 7 days."),
+    )
+    panel.figures = [
+        Figure(AuditAction(action).label, n, f"{url}?action={action}")
+        for action, n in sorted(summary.items())
+    ]
+    return panel
+
+
+def panels_for(request: HttpRequest) -> list[Panel]:
+    panels = [_organisation_panel(request)]
+    if has_permission(request, "accounts.manage_users"):
+        panels.append(_users_panel(request))
+    if has_permission(request, "audit.view"):
+        panels.append(_audit_panel(request))
+    if has_permission(request, "accounts.manage_organisations") or has_permission(
+        request, "accounts.view_organisations"
+    ):
+        panels.append(_network_panel())
+    if has_permission(request, "geo.view"):
+        panels.append(_sites_panel())
+    return panels
