@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "kariya.accounts",
     "kariya.geo",
     "kariya.api",
+    "kariya.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,80 @@
+"""Translation catalogues: one per Kariya app, French and English.
+
+    uv run python .ci/i18n.py update   # extract strings, merge, compile .mo files
+    uv run python .ci/i18n.py check    # fail if extraction changes a catalogue, or a French
+                                       # translation is missing or fuzzy
+
+Extraction needs GNU gettext (xgettext, msgmerge); compiling uses polib, so the committed .mo
+files are what a fresh ``uv run kariya demo`` loads without gettext installed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = sorted(p.parent for p in (ROOT / "kariya").glob("*/apps.py"))
+LANGUAGES = ["fr", "en"]
+SKIP_HEADER = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+def makemessages() -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="kariya.config.settings.test")
+    for app in APPS:
+        if not any(app.rglob("*.py")) and not any(app.rglob("*.html")):
+            continue
+        (app / "locale").mkdir(exist_ok=True)
+        args = [sys.executable, "-P", "-m", "django", "makemessages", "--no-location", "--no-wrap",
+                "--ignore=tests/*", "--ignore=migrations/*"]
+        for lang in LANGUAGES:
+            args += ["-l", lang]
+        subprocess.run(args, cwd=app, env=env, check=True, stdout=subprocess.DEVNULL)
+        for po_path in (app / "locale").glob("*/LC_MESSAGES/django.po"):
+            po = polib.pofile(str(po_path))
+            if not len(po):
+                continue
+            po.save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+def catalogues() -> list[Path]:
+    return sorted((ROOT / "kariya").glob("*/locale/*/LC_MESSAGES/django.po"))
+
+
+def snapshot() -> dict[Path, str]:
+    def strip(text: str) -> str:
+        return "\n".join(line for line in text.splitlines()
+                         if not line.startswith(tuple(f'"{h}' for h in SKIP_HEADER)))
+    return {p: strip(p.read_text()) for p in catalogues()}
+
+
+def check() -> int:
+    before = snapshot()
+    makemessages()
+    after = snapshot()
+    problems = []
+    for path in sorted(set(before) | set(after)):
+        if before.get(path) != after.get(path):
+            problems.append(f"{path.relative_to(ROOT)}: out of date (run .ci/i18n.py update)")
+    for path in catalogues():
+        if path.parts[-3] != "fr":
+            continue
+        po = polib.pofile(str(path))
+        for entry in po.untranslated_entries() + po.fuzzy_entries():
+            problems.append(f"{path.relative_to(ROOT)}: no French for {entry.msgid!r}")
+    for line in problems:
+        print(line)
+    print("translations: " + ("FAILED" if problems else "ok"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "update":
+        makemessages()
+    else:
+        sys.exit(check())
