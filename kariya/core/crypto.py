@@ -48,7 +48,8 @@ class Keyring:
 
 def _decode_key(encoded: str, what: str) -> bytes:
     try:
-        raw = base64.urlsafe_b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))
+        text = encoded.strip().replace("-", "+").replace("_", "/")
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise KeyConfigurationError(f"{what} is not valid base64") from exc
     if len(raw) != 32:

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from kariya.core.audit import audit_record
+from kariya.core.models import AppendOnlyError, AuditAction, AuditEvent
+
+
+def _event(org_world: Any, **kwargs: Any) -> AuditEvent:
+    return audit_record(actor=org_world["caseworker"], action=AuditAction.READ,
+                        object_type="people.person", object_id="abc", **kwargs)
+
+
+def test_events_cannot_be_changed_or_deleted(org_a: Any) -> None:
+    event = _event(org_a)
+    event.action = AuditAction.DELETE
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="delete")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "read"
+
+
+def test_admin_offers_no_way_to_change_the_log(org_a: Any) -> None:
+    model_admin = admin.site._registry[AuditEvent]
+    request = RequestFactory().get("/admin/")
+    request.user = org_a["dpo"]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_login_and_failed_login_are_logged_without_the_username(
+    client: Any, org_a: Any, password: str
+) -> None:
+    user = org_a["caseworker"]
+    client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+    client.post("/accounts/login/", {"username": user.username, "password": password})
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert failed.actor is None and user.username not in str(failed.__dict__)
+    login = AuditEvent.objects.get(action=AuditAction.LOGIN)
+    assert login.actor == user and login.organisation == org_a.org
+    assert login.ip == "127.0.0.1"
+
+
+def test_audit_page_four_ways(client: Any, org_a: Any, org_b: Any) -> None:
+    _event(org_a)
+    _event(org_b)
+    response = client.get("/audit/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(org_a["caseworker"])
+    assert client.get("/audit/").status_code == 404
+    assert client.get("/audit/export.csv").status_code == 404
+    client.force_login(org_a["dpo"])
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    shown = list(response.context["page"].object_list)
+    assert shown and all(e.organisation_id == org_a.org.pk for e in shown)
+    assert org_b["caseworker"].username not in response.content.decode()
+
+
+def test_audit_filters_and_bad_dates(client: Any, org_a: Any) -> None:
+    _event(org_a)
+    audit_record(actor=org_a["org_admin"], action=AuditAction.UPDATE,
+                 object_type="accounts.user", object_id="x", changed_fields=["email"])
+    client.force_login(org_a["dpo"])
+    page = client.get("/audit/", {"action": "update"}).context["page"]
+    assert [e.action for e in page.object_list] == ["update"]
+    response = client.get("/audit/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert response.context["form"].errors["date_to"]
+    assert client.get("/audit/export.csv", {"date_from": "not-a-date"}).status_code == 400
+
+
+def test_csv_export_is_complete_and_itself_audited(client: Any, org_a: Any, org_b: Any) -> None:
+    for _ in range(3):
+        _event(org_a)
+    _event(org_b)
+    client.force_login(org_a["dpo"])
+    response = client.get("/audit/export.csv", {"object_type": "people.person"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:5] == ["time", "user", "user_id", "organisation", "action"]
+    assert len(rows) == 4
+    assert {r[3] for r in rows[1:]} == {"ALPHA"}
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=org_a["dpo"]).count() == 1
+
+
+def test_audit_list_query_count_does_not_grow(client: Any, org_a: Any) -> None:
+    client.force_login(org_a["dpo"])
+    counts = []
+    for n in (2, 40):
+        for i in range(n):
+            audit_record(actor=org_a[["caseworker", "monitor"][i % 2]], action="read",
+                         object_type="people.person", object_id="abc")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/audit/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
