@@ -50,7 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        self.save()
+    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        obj.save()
         if create and extracted:
-            UserRole.objects.bulk_create([UserRole(user=self, role=r) for r in extracted])
+            UserRole.objects.bulk_create([UserRole(user=obj, role=r) for r in extracted])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -109,10 +109,6 @@ class Office(models.Model):
         return self.name
 
 
-class KariyaUserManager(UserManager["User"]):
-    pass
-
-
 class User(AbstractUser):
     """A staff member of one organisation. Never deleted: deactivated, so the audit log holds."""
 
@@ -141,8 +137,6 @@ class User(AbstractUser):
     )
     # Bumped to end every open session of this user (deactivation, role removal).
     session_version = models.PositiveIntegerField(default=1, editable=False)
-
-    objects = KariyaUserManager()
 
     class Meta:
         ordering = ["username"]

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from kariya.accounts.forms import (
 from kariya.accounts.models import Organisation
 from kariya.core.audit import audit_record
 from kariya.core.gate import PUBLIC, GatedMixin, requires
+from kariya.core.http import AuthedRequest
 from kariya.core.models import AuditAction
 
 
@@ -50,19 +51,19 @@ class LogoutView(GatedMixin, auth_views.LogoutView):
 
 
 @requires("home.view")
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_password(
-                actor=request.user,  # type: ignore[arg-type]
-                user=request.user,  # type: ignore[arg-type]
+                actor=request.user,
+                user=request.user,
                 password=form.cleaned_data["new_password1"],
             )
         except ValidationError as exc:
             form.add_error("new_password1", exc.message_dict.get("password", exc.messages))
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -72,11 +73,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @requires("accounts.manage_users")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.user_list(
-        organisation=request.org,  # type: ignore[attr-defined]
+        organisation=request.org,
         search=filters.get("q", ""),
         role=filters.get("role", ""),
         active=filters.get("active", ""),
@@ -90,14 +91,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("accounts.manage_users")
-def user_create(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def user_create(request: AuthedRequest) -> HttpResponse:
+    org = request.org
     form = UserCreateForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
                 actor=request.user,
-                organisation=org,  # type: ignore[arg-type]
+                organisation=org,
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -114,7 +115,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires("accounts.manage_users")
-def user_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     user = access.user_get_for(request.user, public_id)
     audit_record(actor=request.user, action=AuditAction.READ, obj=user)
     return render(
@@ -129,7 +130,7 @@ def user_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires("accounts.manage_users")
-def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     user = access.user_get_for(request.user, public_id)
     initial = {
         "first_name": user.first_name,
@@ -140,12 +141,12 @@ def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "preferred_language": user.preferred_language,
         "roles": sorted(user.role_codes()),
     }
-    form = UserEditForm(request.POST or None, initial=initial, organisation=user.organisation)  # type: ignore[arg-type]
+    form = UserEditForm(request.POST or None, initial=initial, organisation=request.org)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
                 actor=request.user,
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -163,15 +164,15 @@ def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @requires("accounts.manage_users")
-def user_set_active(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_set_active(request: AuthedRequest, public_id: str) -> HttpResponse:
     user = access.user_get_for(request.user, public_id)
     activate = request.POST.get("active") == "1"
     try:
         if activate:
-            services.user_reactivate(actor=request.user, user=user)  # type: ignore[arg-type]
+            services.user_reactivate(actor=request.user, user=user)
             messages.success(request, _("The account has been reactivated."))
         else:
-            services.user_deactivate(actor=request.user, user=user)  # type: ignore[arg-type]
+            services.user_deactivate(actor=request.user, user=user)
             messages.success(request, _("The account has been deactivated and its sessions ended."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -180,14 +181,14 @@ def user_set_active(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @requires("accounts.manage_users")
-def user_password(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_password(request: AuthedRequest, public_id: str) -> HttpResponse:
     user = access.user_get_for(request.user, public_id)
     form = PasswordResetByAdminForm(request.POST)
     if form.is_valid():
         try:
             services.user_set_password(
                 actor=request.user,
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
@@ -211,7 +212,7 @@ def user_password(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires("accounts.view_organisations")
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthedRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.organisation_list(
@@ -233,7 +234,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("accounts.view_organisations")
-def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     org = access.organisation_get_for(request.user, public_id)
     return render(
         request,
@@ -254,12 +255,12 @@ def _organisation_initial(org: Organisation) -> dict[str, Any]:
 
 
 @requires("accounts.manage_organisations")
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            org = services.organisation_create(actor=request.user, **data)  # type: ignore[arg-type]
+            org = services.organisation_create(actor=request.user, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -274,7 +275,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires("accounts.manage_organisations")
-def organisation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     org = access.organisation_get_for_edit(request.user, public_id)
     form = OrganisationForm(request.POST or None, initial=_organisation_initial(org))
     if request.method == "POST" and form.is_valid():
@@ -283,7 +284,7 @@ def organisation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.organisation_update(
                 actor=request.user,
-                organisation=org,  # type: ignore[arg-type]
+                organisation=org,
                 expected_version=version,
                 **data,
             )
@@ -302,12 +303,12 @@ def organisation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @requires("accounts.manage_organisations")
-def organisation_set_active(request: HttpRequest, public_id: str) -> HttpResponse:
+def organisation_set_active(request: AuthedRequest, public_id: str) -> HttpResponse:
     org = access.organisation_get_for_edit(request.user, public_id)
     try:
         services.organisation_set_active(
             actor=request.user,
-            organisation=org,  # type: ignore[arg-type]
+            organisation=org,
             active=request.POST.get("active") == "1",
         )
     except ValidationError as exc:
@@ -318,13 +319,13 @@ def organisation_set_active(request: HttpRequest, public_id: str) -> HttpRespons
 
 
 @requires("accounts.manage_organisations")
-def office_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def office_create(request: AuthedRequest, public_id: str) -> HttpResponse:
     org = access.organisation_get_for_edit(request.user, public_id)
     form = OfficeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
         try:
-            services.office_create(actor=request.user, organisation=org, **data)  # type: ignore[arg-type]
+            services.office_create(actor=request.user, organisation=org, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -339,14 +340,14 @@ def office_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires("accounts.manage_organisations")
-def office_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def office_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     office = access.office_get_for_edit(request.user, public_id)
     initial = {name: getattr(office, name) for name in services.OFFICE_FIELDS}
     initial["is_active"] = office.is_active
     form = OfficeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.office_update(actor=request.user, office=office, **form.cleaned_data)  # type: ignore[arg-type]
+            services.office_update(actor=request.user, office=office, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Field, Model
+from django.db.models import Model
 
 from kariya.core import crypto
 
@@ -53,11 +53,11 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
 
 
-def encrypted_fields() -> list[tuple[type[Model], Field[Any, Any]]]:
+def encrypted_fields() -> list[tuple[type[Model], EncryptedTextField]]:
     """Every concrete encrypted field of every installed model (for key rotation)."""
     from django.apps import apps
 
-    found: list[tuple[type[Model], Field[Any, Any]]] = []
+    found: list[tuple[type[Model], EncryptedTextField]] = []
     for model in apps.get_models():
         if model._meta.abstract or model._meta.proxy:
             continue

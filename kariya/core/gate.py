@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views import View
 
 PUBLIC = "public"
@@ -45,24 +46,26 @@ def enforce(request: HttpRequest, permission: str | None) -> HttpResponse | None
     return None
 
 
-def requires(
-    permission: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+def requires(permission: str) -> Callable[[ViewFunc], ViewFunc]:
+    def decorator(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             stop = enforce(request, permission)
             if stop is not None:
                 return stop
-            return view(request, *args, **kwargs)
+            response: HttpResponseBase = view(request, *args, **kwargs)
+            return response
 
         setattr(wrapper, ATTRIBUTE, permission)
-        return wrapper
+        return cast(ViewFunc, wrapper)
 
     return decorator
 
 
-def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public(view: ViewFunc) -> ViewFunc:
     return requires(PUBLIC)(view)
 
 

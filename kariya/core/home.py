@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from kariya.accounts import selectors as accounts
 from kariya.accounts.models import NetworkStatus, OrganisationType
 from kariya.accounts.roles import Role
 from kariya.core.gate import has_permission
+from kariya.core.http import AuthedRequest
 from kariya.core.models import AuditAction
 from kariya.core.selectors import audit_summary
 from kariya.geo.models import Site, SiteKind
@@ -35,26 +35,26 @@ class Panel:
     empty: str | Promise = ""
 
 
-def _organisation_panel(request: HttpRequest) -> Panel:
-    org = request.org  # type: ignore[attr-defined]
+def _organisation_panel(request: AuthedRequest) -> Panel:
+    org = request.org
     offices = accounts.office_list(organisation=org).filter(is_active=True)
     colleagues = org.users.filter(is_active=True).count()
     panel = Panel(title=org.name)
     panel.figures.append(Figure(_("Active offices"), offices.count()))
     panel.figures.append(Figure(_("Active colleagues"), colleagues))
-    roles = sorted(str(Role(code).label) for code in request.roles)  # type: ignore[attr-defined]
+    roles = sorted(str(Role(code).label) for code in request.roles)
     panel.figures.append(Figure(_("Your roles"), ", ".join(roles)))
     return panel
 
 
-def _users_panel(request: HttpRequest) -> Panel:
-    counts = accounts.role_counts(organisation=request.org)  # type: ignore[attr-defined]
+def _users_panel(request: AuthedRequest) -> Panel:
+    counts = accounts.role_counts(organisation=request.org)
     url = reverse("accounts:user_list")
     panel = Panel(title=_("Users by role"), link=url, link_label=_("Manage users"))
     panel.figures = [
         Figure(Role(code).label, n, f"{url}?role={code}") for code, n in counts.items() if n
     ]
-    inactive = request.org.users.filter(is_active=False).count()  # type: ignore[attr-defined]
+    inactive = request.org.users.filter(is_active=False).count()
     panel.figures.append(Figure(_("Deactivated accounts"), inactive, f"{url}?active=0"))
     return panel
 
@@ -91,7 +91,7 @@ def _sites_panel() -> Panel:
     return panel
 
 
-def _audit_panel(request: HttpRequest) -> Panel:
+def _audit_panel(request: AuthedRequest) -> Panel:
     summary = audit_summary(actor=request.user)
     url = reverse("core:audit_list")
     panel = Panel(
@@ -107,7 +107,7 @@ def _audit_panel(request: HttpRequest) -> Panel:
     return panel
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
+def panels_for(request: AuthedRequest) -> list[Panel]:
     panels = [_organisation_panel(request)]
     if has_permission(request, "accounts.manage_users"):
         panels.append(_users_panel(request))

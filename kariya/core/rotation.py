@@ -33,11 +33,21 @@ def rotate_all(
     prefix = crypto.token_prefix(crypto.keyring().primary_id)
     results = []
     for model, field in encrypted_fields():
-        rotated = _rotate_field(model, field.name, field.crypto_context, prefix, batch_size,  # type: ignore[attr-defined]
-                                progress)
+        rotated = _rotate_field(
+            model,
+            field.name,
+            field.crypto_context,
+            prefix,
+            batch_size,  # type: ignore[attr-defined]
+            progress,
+        )
         results.append(RotationResult(f"{model._meta.label}.{field.name}", rotated))
-    audit_record(actor=None, action=AuditAction.ROTATE_KEYS,
-                 object_type="core.encryptionkey", object_id=crypto.keyring().primary_id)
+    audit_record(
+        actor=None,
+        action=AuditAction.ROTATE_KEYS,
+        object_type="core.encryptionkey",
+        object_id=crypto.keyring().primary_id,
+    )
     return results
 
 

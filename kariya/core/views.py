@@ -14,6 +14,7 @@ from kariya.core import home as home_panels
 from kariya.core.audit import audit_record
 from kariya.core.forms import AuditFilterForm
 from kariya.core.gate import public, requires
+from kariya.core.http import AuthedRequest
 from kariya.core.models import AuditAction
 from kariya.core.selectors import audit_events_for, audit_object_types
 
@@ -30,12 +31,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @requires("home.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     panels = home_panels.panels_for(request)
     return render(request, "core/home.html", {"panels": panels})
 
 
-def _audit_queryset(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+def _audit_queryset(request: AuthedRequest) -> tuple[AuditFilterForm, Any]:
     form = AuditFilterForm(request.GET or None, object_types=audit_object_types(actor=request.user))
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -52,7 +53,7 @@ def _audit_queryset(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
 
 
 @requires("audit.view")
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     form, events = _audit_queryset(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -84,7 +85,7 @@ AUDIT_CSV_HEADER = [
 
 
 @requires("audit.view")
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     form, events = _audit_queryset(request)
     if form.is_bound and not form.is_valid():
         return render(
@@ -92,7 +93,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         )
     audit_record(actor=request.user, action=AuditAction.EXPORT, object_type="core.auditevent")
     writer = csv.writer(_Echo())
-    org = request.user.organisation.acronym  # type: ignore[union-attr]
+    org = request.org.acronym
 
     def rows() -> Any:
         yield writer.writerow(AUDIT_CSV_HEADER)

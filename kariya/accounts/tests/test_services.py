@@ -15,8 +15,12 @@ GOOD_PASSWORD = "Tenere-Desert-2026"
 
 def _create(world: Any, **overrides: Any) -> User:
     values: dict[str, Any] = {
-        "actor": world["org_admin"], "organisation": world.org, "username": "hadiza.issa",
-        "password": GOOD_PASSWORD, "roles": ["caseworker"], "first_name": "Hadiza",
+        "actor": world["org_admin"],
+        "organisation": world.org,
+        "username": "hadiza.issa",
+        "password": GOOD_PASSWORD,
+        "roles": ["caseworker"],
+        "first_name": "Hadiza",
         "last_name": "Issa",
     }
     values.update(overrides)
@@ -76,8 +80,13 @@ def test_admin_cannot_remove_own_admin_role_or_deactivate_self(org_a: Any) -> No
 
 def test_user_update_changes_roles_and_logs_field_names(org_a: Any) -> None:
     user = _create(org_a)
-    services.user_update(actor=org_a["org_admin"], user=user, roles=["supervisor"],
-                         first_name="Hadizatou", phone="+227 99 11 22 33")
+    services.user_update(
+        actor=org_a["org_admin"],
+        user=user,
+        roles=["supervisor"],
+        first_name="Hadizatou",
+        phone="+227 99 11 22 33",
+    )
     user.refresh_from_db()
     assert user.first_name == "Hadizatou"
     assert set(user.roles.values_list("role", flat=True)) == {"supervisor"}
@@ -87,8 +96,12 @@ def test_user_update_changes_roles_and_logs_field_names(org_a: Any) -> None:
 
 def test_deactivation_ends_open_sessions(client: Any, org_a: Any, password: str) -> None:
     user = org_a["caseworker"]
-    assert client.post("/accounts/login/",
-                       {"username": user.username, "password": password}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": user.username, "password": password}
+        ).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200
     services.user_deactivate(actor=org_a["org_admin"], user=user)
     response = client.get("/")
@@ -96,8 +109,12 @@ def test_deactivation_ends_open_sessions(client: Any, org_a: Any, password: str)
     # Reactivated later, the old session stays dead: a new log-in is needed.
     services.user_reactivate(actor=org_a["org_admin"], user=user)
     assert client.get("/").status_code == 302
-    assert client.post("/accounts/login/",
-                       {"username": user.username, "password": password}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": user.username, "password": password}
+        ).status_code
+        == 302
+    )
 
 
 def test_password_reset_by_admin_ends_sessions(client: Any, org_a: Any, password: str) -> None:
@@ -111,12 +128,14 @@ def test_password_reset_by_admin_ends_sessions(client: Any, org_a: Any, password
 def test_organisation_names_and_acronyms_are_unique(org_a: Any) -> None:
     coordinator = org_a["network_coordinator"]
     with pytest.raises(ValidationError) as caught:
-        services.organisation_create(actor=coordinator, name="Autre", acronym="alpha",
-                                     type="association")
+        services.organisation_create(
+            actor=coordinator, name="Autre", acronym="alpha", type="association"
+        )
     assert "acronym" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.organisation_create(actor=coordinator, name=org_a.org.name.upper(),
-                                     acronym="NEW", type="association")
+        services.organisation_create(
+            actor=coordinator, name=org_a.org.name.upper(), acronym="NEW", type="association"
+        )
     assert "name" in caught.value.message_dict
 
 
@@ -124,11 +143,19 @@ def test_stale_organisation_edit_is_refused_and_loses_nothing(org_a: Any, org_b:
     coordinator = org_a["network_coordinator"]
     first = Organisation.objects.get(pk=org_b.org.pk)
     second = Organisation.objects.get(pk=org_b.org.pk)
-    services.organisation_update(actor=coordinator, organisation=first,
-                                 expected_version=first.version, phone="+227 20 73 00 00")
+    services.organisation_update(
+        actor=coordinator,
+        organisation=first,
+        expected_version=first.version,
+        phone="+227 20 73 00 00",
+    )
     with pytest.raises(ValidationError) as caught:
-        services.organisation_update(actor=coordinator, organisation=second,
-                                     expected_version=second.version, email="x@example.org")
+        services.organisation_update(
+            actor=coordinator,
+            organisation=second,
+            expected_version=second.version,
+            email="x@example.org",
+        )
     assert caught.value.code == "stale"
     fresh = Organisation.objects.get(pk=org_b.org.pk)
     assert fresh.phone == "+227 20 73 00 00" and fresh.email == ""
@@ -140,10 +167,12 @@ def test_deactivating_an_organisation_locks_out_its_users(
 ) -> None:
     user = org_b["caseworker"]
     client.post("/accounts/login/", {"username": user.username, "password": password})
-    services.organisation_set_active(actor=org_a["network_coordinator"], organisation=org_b.org,
-                                     active=False)
+    services.organisation_set_active(
+        actor=org_a["network_coordinator"], organisation=org_b.org, active=False
+    )
     assert client.get("/").status_code == 302
     assert not client.login(username=user.username, password=password)
     with pytest.raises(ValidationError):
-        services.organisation_set_active(actor=org_a["network_coordinator"],
-                                         organisation=org_a.org, active=False)
+        services.organisation_set_active(
+            actor=org_a["network_coordinator"], organisation=org_a.org, active=False
+        )

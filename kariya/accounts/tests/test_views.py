@@ -25,10 +25,16 @@ def _pages(world: Any, other: Any) -> list[tuple[str, str, str]]:
         (f"/accounts/users/{mine}/", "org_admin", "dpo"),
         (f"/accounts/users/{mine}/edit/", "org_admin", "network_coordinator"),
         ("/accounts/organisations/new/", "network_coordinator", "org_admin"),
-        (f"/accounts/organisations/{other.org.public_id}/edit/", "network_coordinator",
-         "org_admin"),
-        (f"/accounts/organisations/{other.org.public_id}/offices/new/", "network_coordinator",
-         "caseworker"),
+        (
+            f"/accounts/organisations/{other.org.public_id}/edit/",
+            "network_coordinator",
+            "org_admin",
+        ),
+        (
+            f"/accounts/organisations/{other.org.public_id}/offices/new/",
+            "network_coordinator",
+            "caseworker",
+        ),
         (f"/accounts/offices/{office.public_id}/edit/", "network_coordinator", "monitor"),
         ("/accounts/password/", "caseworker", None),
         ("/accounts/organisations/", "caseworker", None),
@@ -72,11 +78,18 @@ def test_reading_a_user_is_audited(client: Any, org_a: Any) -> None:
 
 def test_create_user_through_the_form(client: Any, org_a: Any) -> None:
     client.force_login(org_a["org_admin"])
-    response = client.post("/accounts/users/new/", {
-        "username": "moussa.garba", "first_name": "Moussa", "last_name": "Garba",
-        "preferred_language": "fr", "roles": ["caseworker", "monitor"],
-        "password": "Agadez-Tenere-77", "organisation": org_a.org.pk + 1000,
-    })
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "moussa.garba",
+            "first_name": "Moussa",
+            "last_name": "Garba",
+            "preferred_language": "fr",
+            "roles": ["caseworker", "monitor"],
+            "password": "Agadez-Tenere-77",
+            "organisation": org_a.org.pk + 1000,
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="moussa.garba")
     # The organisation comes from the admin's request, never from the form.
@@ -87,10 +100,16 @@ def test_create_user_through_the_form(client: Any, org_a: Any) -> None:
 def test_invalid_user_form_keeps_input_and_saves_nothing(client: Any, org_a: Any) -> None:
     client.force_login(org_a["org_admin"])
     before = User.objects.count()
-    response = client.post("/accounts/users/new/", {
-        "username": "alpha_caseworker", "first_name": "Fatima", "preferred_language": "fr",
-        "roles": [], "password": "123",
-    })
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "alpha_caseworker",
+            "first_name": "Fatima",
+            "preferred_language": "fr",
+            "roles": [],
+            "password": "123",
+        },
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "roles" in errors
@@ -100,10 +119,16 @@ def test_invalid_user_form_keeps_input_and_saves_nothing(client: Any, org_a: Any
 
 def test_duplicate_username_message_in_french(client: Any, org_a: Any) -> None:
     client.force_login(org_a["org_admin"])
-    response = client.post("/accounts/users/new/", {
-        "username": "ALPHA_CASEWORKER", "preferred_language": "fr", "roles": ["caseworker"],
-        "password": "Agadez-Tenere-77",
-    }, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "ALPHA_CASEWORKER",
+            "preferred_language": "fr",
+            "roles": ["caseworker"],
+            "password": "Agadez-Tenere-77",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     assert response.status_code == 400
     assert "Ce nom d’utilisateur est déjà pris." in response.content.decode()
 

@@ -15,8 +15,13 @@ from kariya.core.models import AppendOnlyError, AuditAction, AuditEvent
 
 
 def _event(org_world: Any, **kwargs: Any) -> AuditEvent:
-    return audit_record(actor=org_world["caseworker"], action=AuditAction.READ,
-                        object_type="people.person", object_id="abc", **kwargs)
+    return audit_record(
+        actor=org_world["caseworker"],
+        action=AuditAction.READ,
+        object_type="people.person",
+        object_id="abc",
+        **kwargs,
+    )
 
 
 def test_events_cannot_be_changed_or_deleted(org_a: Any) -> None:
@@ -73,8 +78,13 @@ def test_audit_page_four_ways(client: Any, org_a: Any, org_b: Any) -> None:
 
 def test_audit_filters_and_bad_dates(client: Any, org_a: Any) -> None:
     _event(org_a)
-    audit_record(actor=org_a["org_admin"], action=AuditAction.UPDATE,
-                 object_type="accounts.user", object_id="x", changed_fields=["email"])
+    audit_record(
+        actor=org_a["org_admin"],
+        action=AuditAction.UPDATE,
+        object_type="accounts.user",
+        object_id="x",
+        changed_fields=["email"],
+    )
     client.force_login(org_a["dpo"])
     page = client.get("/audit/", {"action": "update"}).context["page"]
     assert [e.action for e in page.object_list] == ["update"]
@@ -103,8 +113,12 @@ def test_audit_list_query_count_does_not_grow(client: Any, org_a: Any) -> None:
     counts = []
     for n in (2, 40):
         for i in range(n):
-            audit_record(actor=org_a[["caseworker", "monitor"][i % 2]], action="read",
-                         object_type="people.person", object_id="abc")
+            audit_record(
+                actor=org_a[["caseworker", "monitor"][i % 2]],
+                action="read",
+                object_type="people.person",
+                object_id="abc",
+            )
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/audit/").status_code == 200
         counts.append(len(queries))

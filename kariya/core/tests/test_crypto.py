@@ -84,8 +84,12 @@ def _raw_phone(user: User) -> str:
 def test_no_plaintext_reaches_the_database(org_a: Any) -> None:
     admin = org_a["org_admin"]
     user = services.user_create(
-        actor=admin, organisation=org_a.org, username="field.agent", password="Sahel-2026-xyz",
-        roles=["caseworker"], phone="+227 96 55 44 33",
+        actor=admin,
+        organisation=org_a.org,
+        username="field.agent",
+        password="Sahel-2026-xyz",
+        roles=["caseworker"],
+        phone="+227 96 55 44 33",
     )
     raw = _raw_phone(user)
     assert raw.startswith("kt2$")
@@ -104,9 +108,14 @@ def test_no_plaintext_reaches_the_database(org_a: Any) -> None:
 def test_rotate_keys_reencrypts_under_the_new_primary(org_a: Any, settings: Any) -> None:
     admin = org_a["org_admin"]
     users = [
-        services.user_create(actor=admin, organisation=org_a.org, username=f"agent{i}",
-                             password="Sahel-2026-xyz", roles=["caseworker"],
-                             phone=f"+227 90 00 00 0{i}")
+        services.user_create(
+            actor=admin,
+            organisation=org_a.org,
+            username=f"agent{i}",
+            password="Sahel-2026-xyz",
+            roles=["caseworker"],
+            phone=f"+227 90 00 00 0{i}",
+        )
         for i in range(5)
     ]
     old = [_raw_phone(u) for u in users]
@@ -124,13 +133,21 @@ def test_rotate_keys_reencrypts_under_the_new_primary(org_a: Any, settings: Any)
 
 
 def test_production_settings_refuse_to_start_without_secrets(tmp_path: Any) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "KARIYA_ENCRYPTION_KEYS",
-                        "KARIYA_BLIND_INDEX_KEY"}}
-    env |= {"DJANGO_SETTINGS_MODULE": "kariya.config.settings.prod",
-            "KARIYA_DATA_DIR": str(tmp_path)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "KARIYA_ENCRYPTION_KEYS", "KARIYA_BLIND_INDEX_KEY"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "kariya.config.settings.prod",
+        "KARIYA_DATA_DIR": str(tmp_path),
+    }
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "kariya", "check"], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "kariya", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode != 0

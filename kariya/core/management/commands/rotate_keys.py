@@ -20,8 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         ring = crypto.keyring()
-        self.stdout.write(f"Primary key: {ring.primary_id}; keys configured: "
-                          f"{', '.join(ring.keys)}")
+        self.stdout.write(
+            f"Primary key: {ring.primary_id}; keys configured: {', '.join(ring.keys)}"
+        )
 
         def progress(label: str, done: int) -> None:
             self.stdout.write(f"  {label}: {done} re-encrypted")
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         results = rotate_all(batch_size=max(1, batch_size), progress=progress)
         for result in results:
             self.stdout.write(f"{result.label}: {result.rotated} value(s) re-encrypted")
-        self.stdout.write(self.style.SUCCESS(
-            f"Done: {sum(r.rotated for r in results)} value(s) now under key {ring.primary_id}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {sum(r.rotated for r in results)} value(s) now under key {ring.primary_id}."
+            )
+        )
