@@ -41,8 +41,4 @@ class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
 
     def get_queryset(self) -> QuerySet[Office]:
-        return (
-            Office.objects.filter(organisation__is_active=True)
-            .select_related("organisation", "commune")
-            .order_by("organisation__acronym", "name")
-        )
+        return selectors.office_list_network()

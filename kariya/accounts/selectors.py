@@ -31,6 +31,19 @@ def office_list(*, organisation: Organisation) -> QuerySet[Office]:
     )
 
 
+def office_list_network() -> QuerySet[Office]:
+    """Offices of active organisations, for the network-wide API list."""
+    return (
+        Office.objects.filter(organisation__is_active=True)
+        .select_related("organisation", "commune")
+        .order_by("organisation__acronym", "name")
+    )
+
+
+def active_user_count(*, organisation: Organisation) -> int:
+    return organisation.users.filter(is_active=True).count()
+
+
 def user_list(
     *, organisation: Organisation, search: str = "", role: str = "", active: str = ""
 ) -> QuerySet[User]:

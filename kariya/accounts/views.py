@@ -242,7 +242,7 @@ def organisation_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
         {
             "org": org,
             "offices": selectors.office_list(organisation=org),
-            "user_count": org.users.filter(is_active=True).count(),
+            "user_count": selectors.active_user_count(organisation=org),
             "can_manage": access.can_manage_organisations(request.user),
         },
     )

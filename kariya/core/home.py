@@ -38,7 +38,7 @@ class Panel:
 def _organisation_panel(request: AuthedRequest) -> Panel:
     org = request.org
     offices = accounts.office_list(organisation=org).filter(is_active=True)
-    colleagues = org.users.filter(is_active=True).count()
+    colleagues = accounts.active_user_count(organisation=org)
     panel = Panel(title=org.name)
     panel.figures.append(Figure(_("Active offices"), offices.count()))
     panel.figures.append(Figure(_("Active colleagues"), colleagues))
