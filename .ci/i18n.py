@@ -1,6 +1,6 @@
 """Translation catalogues: one per Kariya app, French and English.
 
-    uv run python .ci/i18n.py update   # extract strings, merge, compile .mo files
+    uv run python .ci/i18n.py update [APP …]  # extract strings, merge, compile .mo files
     uv run python .ci/i18n.py check    # fail if extraction changes a catalogue, or a French
                                        # translation is missing or fuzzy
 
@@ -23,9 +23,11 @@ LANGUAGES = ["fr", "en"]
 SKIP_HEADER = ("POT-Creation-Date", "PO-Revision-Date")
 
 
-def makemessages() -> None:
+def makemessages(only: list[str] | None = None) -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="kariya.config.settings.test")
     for app in APPS:
+        if only and app.name not in only:
+            continue
         if not any(app.rglob("*.py")) and not any(app.rglob("*.html")):
             continue
         (app / "locale").mkdir(exist_ok=True)
@@ -75,6 +77,6 @@ def check() -> int:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "update":
-        makemessages()
+        makemessages(sys.argv[2:])
     else:
         sys.exit(check())
