@@ -1,27 +1,43 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from kariya.geo.models import AdminUnit, Country, Site
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Writes go through the services (audited): ``kariya import-admin-units`` for units, the
+    Sites pages for sites. The admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AdminUnit)
-class AdminUnitAdmin(admin.ModelAdmin):
+class AdminUnitAdmin(_ReadOnlyAdmin):
     list_display = ["pcode", "name_fr", "level", "parent", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["pcode", "name_fr", "name_ref"]
     list_select_related = ["parent"]
-    raw_id_fields = ["parent"]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["iso3", "name_fr", "name_en", "quick_pick", "is_active"]
     search_fields = ["iso3", "name_fr", "name_en"]
     list_filter = ["is_active"]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "commune", "is_active"]
-    list_filter = ["kind", "is_active"]
+class SiteAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "kind", "commune", "region", "is_active"]
+    list_filter = ["kind", "is_active", "region"]
     search_fields = ["name"]
-    autocomplete_fields = ["commune"]
+    list_select_related = ["commune", "region"]

@@ -2,6 +2,8 @@
 
 The functions take the model classes as arguments so that data migrations (which must use
 historical models from ``apps.get_model``) and the ``import-admin-units`` command share them.
+Nothing here writes an audit event: the command goes through ``services.admin_units_import``,
+which does; migrations load the shipped reference data as part of installing Kariya.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,10 @@ PCODE_PATTERN = {
     2: re.compile(r"^NE\d{6}$"),
     3: re.compile(r"^NE\d{9}$"),
 }
+LEVEL_NAMES = {1: "region", 2: "department", 3: "commune"}
+NAME_MAX_LENGTH = 100
+COD_AB_COLUMNS = ("ADM1_PCODE", "ADM1_FR", "ADM2_PCODE", "ADM2_FR", "ADM3_PCODE", "ADM3_FR")
+KARIYA_COLUMNS = ("level", "pcode", "name_fr")
 
 # Nationalities most seen in Niger, in quick-pick order (reference/domain.md).
 QUICK_PICK = [
@@ -46,6 +53,22 @@ QUICK_PICK = [
 ]
 
 
+def fold(text: str) -> str:
+    """Accents and apostrophes removed: COD-AB's ``ADMx_REF`` spelling ("N'Guigmi" → "NGuigmi").
+
+    Checked against the shipped table: it gives the published reference name for all 341 units.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("'", "").replace("\u2019", "")
+
+
+def reference_name(name: str) -> str:
+    """The accent-free name as COD-AB stores it: empty when it would equal the name."""
+    folded = fold(name)
+    return "" if folded == name else folded
+
+
 @dataclass(frozen=True)
 class UnitRow:
     line: int
@@ -56,11 +79,15 @@ class UnitRow:
     parent_pcode: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowError:
     line: int
     column: str
     message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -68,169 +95,304 @@ class LoadReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # P-code → [(field, value before, value after)] for every changed unit.
+    changes: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
+    # Units in the database that the file does not mention; they are left as they are.
+    missing: list[str] = field(default_factory=list)
+    # The name of every unit in the file, to print next to P-codes.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 class AdminUnitFileError(ValueError):
+    """Every problem found in a file; raised before anything is written."""
+
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} error(s)")
-        self.errors = errors
+        self.errors = sorted(errors, key=lambda e: e.line)
 
 
-def _cell(row: dict[str, str], name: str) -> str:
-    return (row.get(name) or "").strip()
+def decode_table(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is allowed), or an error naming the first bad line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise AdminUnitFileError(
+            [
+                RowError(
+                    line,
+                    "",
+                    "the file is not UTF-8 text; in a spreadsheet, save it as "
+                    "'CSV UTF-8 (comma delimited)'",
+                )
+            ]
+        ) from None
+
+
+def _cell(row: dict[str, str | None], name: str) -> str:
+    return " ".join((row.get(name) or "").split())
+
+
+def _delimiter(text: str) -> str:
+    # A spreadsheet set to French saves CSV with semicolons.
+    header = text.split("\n", 1)[0]
+    return max([",", ";", "\t"], key=header.count)
+
+
+class _Collector:
+    """Checks each unit as it is read and keeps the first occurrence of every P-code."""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+        self.units: dict[str, UnitRow] = {}
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(RowError(line, column, message))
+
+    def add(
+        self,
+        *,
+        line: int,
+        level: int,
+        pcode: str,
+        name: str,
+        ref: str,
+        parent: str | None,
+        pcode_column: str,
+        name_column: str,
+        parent_column: str,
+    ) -> bool:
+        """Record one unit; return whether it is valid (its children are checked only then)."""
+        ok = True
+        kind = LEVEL_NAMES[level]
+        if not pcode:
+            self.error(line, pcode_column, f"the {kind} P-code is empty")
+            ok = False
+        elif not PCODE_PATTERN[level].match(pcode):
+            self.error(
+                line,
+                pcode_column,
+                f"'{pcode}' is not a {kind} P-code: expected NE followed by "
+                f"{3 * level} digits (3 per level)",
+            )
+            ok = False
+        if not name:
+            self.error(line, name_column, f"the {kind} {pcode} has no name")
+            ok = False
+        elif len(name) > NAME_MAX_LENGTH:
+            self.error(line, name_column, f"the name is longer than {NAME_MAX_LENGTH} characters")
+            ok = False
+        if ok and parent is not None and pcode[:-3] != parent:
+            self.error(
+                line,
+                parent_column,
+                f"{pcode} cannot belong to {parent}: a P-code starts with its parent's "
+                f"({pcode[:-3]})",
+            )
+            ok = False
+        if not ok:
+            return False
+        unit = UnitRow(line, level, pcode, name, ref or reference_name(name), parent)
+        known = self.units.get(pcode)
+        if known is None:
+            self.units[pcode] = unit
+            return True
+        if known.name_fr != unit.name_fr:
+            self.error(
+                line,
+                name_column,
+                f"{pcode} is named '{unit.name_fr}' here but '{known.name_fr}' on line "
+                f"{known.line}",
+            )
+            return False
+        if known.name_ref != unit.name_ref:
+            self.error(
+                line,
+                name_column,
+                f"{pcode} has the reference name '{unit.name_ref}' here but "
+                f"'{known.name_ref}' on line {known.line}",
+            )
+            return False
+        return True
+
+
+def _parse_cod_ab(reader: csv.DictReader[str], out: _Collector) -> None:
+    for raw in reader:
+        line = reader.line_num
+        row = {k.strip().upper(): v for k, v in raw.items() if k}
+        parent: str | None = None
+        for level in (1, 2, 3):
+            prefix = f"ADM{level}_"
+            pcode = _cell(row, prefix + "PCODE").upper()
+            ok = out.add(
+                line=line,
+                level=level,
+                pcode=pcode,
+                name=_cell(row, prefix + "FR"),
+                ref=_cell(row, prefix + "REF"),
+                parent=parent,
+                pcode_column=prefix + "PCODE",
+                name_column=prefix + "FR",
+                parent_column=prefix + "PCODE",
+            )
+            if not ok:
+                break  # the row's lower levels would only repeat the same problem
+            parent = pcode
+
+
+def _parse_kariya(reader: csv.DictReader[str], out: _Collector) -> None:
+    for raw in reader:
+        line = reader.line_num
+        row = {k.strip().lower(): v for k, v in raw.items() if k}
+        level_text = _cell(row, "level")
+        if level_text not in {"1", "2", "3"}:
+            out.error(line, "level", f"the level must be 1, 2 or 3, not '{level_text}'")
+            continue
+        level = int(level_text)
+        pcode = _cell(row, "pcode").upper()
+        parent = _cell(row, "parent_pcode").upper()
+        if level == 1:
+            if parent not in {"", "NE"}:
+                out.error(line, "parent_pcode", "a region's parent can only be NE (Niger)")
+                continue
+            parent_pcode = None
+        else:
+            # P-codes are hierarchical: the parent column may be left empty.
+            parent_pcode = parent or pcode[:-3]
+        out.add(
+            line=line,
+            level=level,
+            pcode=pcode,
+            name=_cell(row, "name_fr"),
+            ref=_cell(row, "name_ref"),
+            parent=parent_pcode,
+            pcode_column="pcode",
+            name_column="name_fr",
+            parent_column="parent_pcode",
+        )
 
 
 def parse_admin_units(text: str) -> list[UnitRow]:
     """Parse Kariya's table (level, pcode, name_fr, …) or an OCHA COD-AB admin-3 table.
 
     In a COD-AB table each row names a commune with its département and région; the units of
-    levels 1 and 2 are derived from it. Raises ``AdminUnitFileError`` listing every problem.
+    levels 1 and 2 are derived from it. Reference (accent-free) names are taken from the
+    ``*_REF`` columns when present, otherwise derived as COD-AB does. Raises
+    ``AdminUnitFileError`` listing every problem, with its line and column.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = {h.strip().upper() for h in (reader.fieldnames or [])}
-    errors: list[RowError] = []
-    units: dict[str, UnitRow] = {}
-
-    def add(unit: UnitRow, column: str) -> None:
-        if not PCODE_PATTERN[unit.level].match(unit.pcode):
-            errors.append(
-                RowError(
-                    unit.line,
-                    column,
-                    f"'{unit.pcode}' is not a level-"
-                    f"{unit.level} Niger P-code (NE + 3 digits per level)",
-                )
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    headers = {h.strip() for h in (reader.fieldnames or []) if h}
+    upper = {h.upper() for h in headers}
+    lower = {h.lower() for h in headers}
+    out = _Collector()
+    if {"ADM1_PCODE", "ADM2_PCODE", "ADM3_PCODE"} <= upper:
+        missing = [c for c in COD_AB_COLUMNS if c not in upper]
+        if missing:
+            raise AdminUnitFileError(
+                [RowError(1, c, "this COD-AB column is missing from the header") for c in missing]
             )
-            return
-        if not unit.name_fr:
-            errors.append(RowError(unit.line, column, f"{unit.pcode} has no name"))
-            return
-        if unit.parent_pcode and not unit.pcode.startswith(unit.parent_pcode):
-            errors.append(
-                RowError(
-                    unit.line,
-                    column,
-                    f"{unit.pcode} does not start with its parent's P-code {unit.parent_pcode}",
-                )
-            )
-            return
-        known = units.get(unit.pcode)
-        if known and (known.name_fr, known.parent_pcode) != (unit.name_fr, unit.parent_pcode):
-            errors.append(
-                RowError(
-                    unit.line,
-                    column,
-                    f"{unit.pcode} is given twice with different names or parents",
-                )
-            )
-            return
-        units.setdefault(unit.pcode, unit)
-
-    if {"ADM3_PCODE", "ADM2_PCODE", "ADM1_PCODE"} <= headers:
-        for line, raw in enumerate(reader, start=2):
-            row = {k.strip().upper(): v for k, v in raw.items() if k}
-            a1, a2, a3 = (_cell(row, f"ADM{i}_PCODE") for i in (1, 2, 3))
-            add(
-                UnitRow(line, 1, a1, _cell(row, "ADM1_FR"), _cell(row, "ADM1_REF"), None),
-                "ADM1_PCODE",
-            )
-            add(
-                UnitRow(line, 2, a2, _cell(row, "ADM2_FR"), _cell(row, "ADM2_REF"), a1),
-                "ADM2_PCODE",
-            )
-            add(
-                UnitRow(line, 3, a3, _cell(row, "ADM3_FR"), _cell(row, "ADM3_REF"), a2),
-                "ADM3_PCODE",
-            )
-    elif {"LEVEL", "PCODE", "NAME_FR", "PARENT_PCODE"} <= headers:
-        for line, raw in enumerate(reader, start=2):
-            row = {k.strip().lower(): v for k, v in raw.items() if k}
-            level_text = _cell(row, "level")
-            if level_text not in {"1", "2", "3"}:
-                errors.append(
-                    RowError(line, "level", f"level must be 1, 2 or 3, not '{level_text}'")
-                )
-                continue
-            level = int(level_text)
-            parent = _cell(row, "parent_pcode") or None
-            add(
-                UnitRow(
-                    line,
-                    level,
-                    _cell(row, "pcode"),
-                    _cell(row, "name_fr"),
-                    _cell(row, "name_ref"),
-                    None if level == 1 else parent,
-                ),
-                "pcode",
-            )
+        _parse_cod_ab(reader, out)
+    elif set(KARIYA_COLUMNS) <= lower:
+        _parse_kariya(reader, out)
     else:
         raise AdminUnitFileError(
             [
                 RowError(
                     1,
                     "",
-                    "unrecognised columns: expected an OCHA "
-                    "COD-AB table (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE, ADMx_FR) "
-                    "or Kariya's (level, pcode, name_fr, parent_pcode)",
+                    "unrecognised columns: expected an OCHA COD-AB admin-3 table (ADM1_PCODE, "
+                    "ADM1_FR, ADM2_PCODE, ADM2_FR, ADM3_PCODE, ADM3_FR) or Kariya's table "
+                    "(level, pcode, name_fr, name_ref, parent_pcode)",
                 )
             ]
         )
-    for unit in units.values():
-        if unit.parent_pcode and unit.parent_pcode not in units:
-            errors.append(
-                RowError(
-                    unit.line,
-                    "parent_pcode",
-                    f"parent {unit.parent_pcode} of {unit.pcode} is not in the file",
-                )
-            )
-    if not units and not errors:
-        errors.append(RowError(1, "", "the file has no rows"))
-    if errors:
-        raise AdminUnitFileError(errors)
-    return sorted(units.values(), key=lambda u: (u.level, u.pcode))
+    if not out.units and not out.errors:
+        out.error(1, "", "the file has a header but no rows")
+    if out.errors:
+        raise AdminUnitFileError(out.errors)
+    return sorted(out.units.values(), key=lambda u: (u.level, u.pcode))
 
 
 def load_admin_units(
-    model: Any, rows: Iterable[UnitRow], points: dict[str, tuple[float, float]] | None = None
+    model: Any,
+    rows: Iterable[UnitRow],
+    points: dict[str, tuple[float, float]] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> LoadReport:
-    """Insert or update units, parents first, in one transaction. Idempotent."""
-    report = LoadReport()
+    """Insert or update units, parents first, in one transaction. Idempotent.
+
+    A unit's parent must be in ``rows`` or already in the database, otherwise nothing is
+    written (``AdminUnitFileError``). Units the rows do not mention are reported, never
+    deleted: sites, offices and cases may point at them. With ``dry_run`` the report is the
+    same and nothing is written.
+    """
+    rows = sorted(rows, key=lambda u: (u.level, u.pcode))
     points = points or {}
+    report = LoadReport(names={r.pcode: r.name_fr for r in rows})
     with transaction.atomic():
-        existing = {u.pcode: u for u in model.objects.all()}
-        for row in rows:
-            parent = existing.get(row.parent_pcode) if row.parent_pcode else None
-            lon, lat = points.get(row.pcode, (None, None))
-            values = {
-                "level": row.level,
-                "name_fr": row.name_fr,
-                "name_ref": row.name_ref,
-                "parent": parent,
-            }
-            if lon is not None:
-                values |= {"lon": lon, "lat": lat}
-            unit = existing.get(row.pcode)
-            if unit is None:
-                unit = model.objects.create(pcode=row.pcode, **values)
-                existing[row.pcode] = unit
-                report.added.append(row.pcode)
-                continue
-            diff = []
-            for key, wanted in values.items():
-                current = getattr(unit, key)
-                if key == "parent":
-                    current, wanted = unit.parent_id, (parent.pk if parent else None)
-                if current != wanted:
-                    diff.append(key)
-            if diff:
-                for k, v in values.items():
-                    setattr(unit, k, v)
-                unit.save()
+        existing: dict[str, Any] = {u.pcode: u for u in model.objects.all()}
+        pcode_of = {u.pk: u.pcode for u in existing.values()}
+        in_rows = {r.pcode for r in rows}
+        errors = [
+            RowError(
+                r.line,
+                "parent",
+                f"the parent {r.parent_pcode} of {r.pcode} is neither in the file nor in Kariya",
+            )
+            for r in rows
+            if r.parent_pcode and r.parent_pcode not in in_rows | existing.keys()
+        ]
+        if errors:
+            raise AdminUnitFileError(errors)
+        update_fields: set[str] = set()
+        for level in (1, 2, 3):
+            to_create, to_update = [], []
+            for row in (r for r in rows if r.level == level):
+                wanted: dict[str, Any] = {
+                    "level": row.level,
+                    "name_fr": row.name_fr,
+                    "name_ref": row.name_ref,
+                }
+                if row.pcode in points:
+                    wanted["lon"], wanted["lat"] = points[row.pcode]
+                unit = existing.get(row.pcode)
+                if unit is None:
+                    report.added.append(row.pcode)
+                    if not dry_run:
+                        parent = existing[row.parent_pcode] if row.parent_pcode else None
+                        to_create.append(model(pcode=row.pcode, parent=parent, **wanted))
+                    continue
+                diff = [
+                    (k, getattr(unit, k), v) for k, v in wanted.items() if getattr(unit, k) != v
+                ]
+                current_parent = pcode_of.get(unit.parent_id)
+                if current_parent != row.parent_pcode:
+                    diff.append(("parent", current_parent, row.parent_pcode))
+                if not diff:
+                    report.unchanged += 1
+                    continue
                 report.changed.append(row.pcode)
-            else:
-                report.unchanged += 1
+                report.changes[row.pcode] = diff
+                for name, _before, after in diff:
+                    if name == "parent":
+                        unit.parent = existing[after] if after else None
+                    else:
+                        setattr(unit, name, after)
+                    update_fields.add(name)
+                to_update.append(unit)
+            if dry_run:
+                continue
+            if to_create:
+                model.objects.bulk_create(to_create, batch_size=500)
+                # Re-read rather than trust bulk_create to set primary keys on every backend.
+                created = model.objects.filter(pcode__in=[u.pcode for u in to_create])
+                existing.update({u.pcode: u for u in created})
+            if to_update:
+                model.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
+        report.missing = sorted(set(existing) - in_rows)
+        report.names.update({p: existing[p].name_fr for p in report.missing})
     return report
 
 
@@ -261,3 +423,26 @@ def load_countries(model: Any) -> int:
     ]
     model.objects.bulk_create(new)
     return len(new)
+
+
+# Sites of migration 0002 that lie in no single commune, and the region each lies in.
+SITE_REGIONS = {
+    "Assamaka": "NE001",
+    "Point Zéro": "NE001",
+    "Séguédine": "NE001",
+    "Madama": "NE001",
+    "Tahoua": "NE005",
+}
+
+
+def assign_site_regions(site_model: Any, unit_model: Any) -> int:
+    """Give every site without a region the region of its commune (or of SITE_REGIONS)."""
+    regions = {u.pcode: u for u in unit_model.objects.filter(level=1)}
+    updated = []
+    for site in site_model.objects.filter(region__isnull=True).select_related("commune"):
+        pcode = site.commune.pcode[:5] if site.commune_id else SITE_REGIONS.get(site.name)
+        if pcode in regions:
+            site.region = regions[pcode]
+            updated.append(site)
+    site_model.objects.bulk_update(updated, ["region"])
+    return len(updated)

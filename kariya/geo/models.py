@@ -102,8 +102,18 @@ class SiteKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SiteQuerySet(models.QuerySet["Site"]):
+    def active(self) -> SiteQuerySet:
+        return self.filter(is_active=True)
+
+
 class Site(models.Model):
-    """A place that matters for migration, separate from the administrative units."""
+    """A place that matters for migration, separate from the administrative units.
+
+    ``region`` is always set (the service derives it from the commune when there is one), so
+    that sites in no single commune, such as Assamaka or "Point Zéro", still count in their
+    region.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
@@ -117,10 +127,21 @@ class Site(models.Model):
         verbose_name=_("commune"),
         limit_choices_to={"level": 3},
     )
+    region = models.ForeignKey(
+        AdminUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="region_sites",
+        verbose_name=_("region"),
+        limit_choices_to={"level": 1},
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
