@@ -3,6 +3,7 @@ validating and audited."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,8 +53,13 @@ def _clean_acronym(acronym: str) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, **fields: Any) -> Organisation:
-    """Register a member organisation. Names and acronyms are unique across the network."""
+def organisation_create(
+    *, actor: User | None, public_id: uuid.UUID | None = None, **fields: Any
+) -> Organisation:
+    """Register a member organisation. Names and acronyms are unique across the network.
+
+    ``public_id`` is for reproducible synthetic data; otherwise a random one is drawn.
+    """
     values = {name: fields.get(name) for name in ORGANISATION_FIELDS if name in fields}
     values["acronym"] = _clean_acronym(str(values.get("acronym") or ""))
     values["name"] = str(values.get("name") or "").strip()
@@ -62,6 +68,8 @@ def organisation_create(*, actor: User, **fields: Any) -> Organisation:
     if Organisation.objects.filter(acronym__iexact=values["acronym"]).exists():
         raise _unique_error("acronym")
     organisation = Organisation(**values)
+    if public_id is not None:
+        organisation.public_id = public_id
     organisation.full_clean()
     organisation.save()
     audit_record(
@@ -137,10 +145,18 @@ def _check_commune(commune: AdminUnit | None) -> None:
 
 
 @transaction.atomic
-def office_create(*, actor: User, organisation: Organisation, **fields: Any) -> Office:
+def office_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    public_id: uuid.UUID | None = None,
+    **fields: Any,
+) -> Office:
     values = {name: fields[name] for name in OFFICE_FIELDS if name in fields}
     _check_commune(values.get("commune"))
     office = Office(organisation=organisation, **values)
+    if public_id is not None:
+        office.public_id = public_id
     office.full_clean(exclude=["organisation"], validate_unique=False)
     if Office.objects.filter(organisation=organisation, name__iexact=office.name).exists():
         raise _unique_error("office")
@@ -195,10 +211,10 @@ def _set_phone(user: User, phone: str) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: User,
+    actor: User | None,
     organisation: Organisation,
     username: str,
-    password: str,
+    password: str | None,
     roles: Iterable[str],
     first_name: str = "",
     last_name: str = "",
@@ -206,10 +222,12 @@ def user_create(
     phone: str = "",
     office: Office | None = None,
     preferred_language: str = "fr",
+    public_id: uuid.UUID | None = None,
 ) -> User:
     """Create a staff account in ``organisation`` with at least one role.
 
-    The password must pass the password rules; the organisation comes from the actor's
+    The password must pass the password rules; ``None`` makes an account that cannot log in
+    until an admin sets a password (synthetic staff). The organisation comes from the actor's
     request, never from form input.
     """
     username = username.strip()
@@ -228,12 +246,17 @@ def user_create(
         office=office,
         preferred_language=preferred_language,
     )
+    if public_id is not None:
+        user.public_id = public_id
     _set_phone(user, phone)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
     user.full_clean(exclude=["password", "phone_index"], validate_unique=False)
     try:
         with transaction.atomic():

@@ -14,12 +14,10 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import secrets
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -27,7 +25,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import connections, transaction
 from django.db.models import F
 
 from kariya.accounts import services
@@ -81,11 +79,11 @@ class NetworkNotEmpty(GeneratorError):  # noqa: N818 - named for the state it re
 
 def refuse_in_production() -> None:
     """Demo accounts share a published password, and a reset deletes everything: neither may
-    happen on a production server. Production settings are recognised by their secure cookies
-    (HTTPS only), which development, test and demo settings do not set."""
-    if getattr(settings, "SESSION_COOKIE_SECURE", False):
+    happen on a production server. Only the development and test settings allow it
+    (``KARIYA_ALLOW_DEMO``)."""
+    if not getattr(settings, "KARIYA_ALLOW_DEMO", False):
         raise GeneratorError(
-            "Refusing to run: these are production settings (secure cookies). Demo accounts "
+            "Refusing to run: these settings do not allow demo data (production). Demo accounts "
             "have a published password and --reset deletes all data."
         )
 
@@ -188,26 +186,6 @@ class Result:
 
 def uuid_from(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-@contextmanager
-def public_ids_from(model: type[models.Model], next_id: Callable[[], uuid.UUID]) -> Iterator[None]:
-    """Make new ``model`` instances take their public id from ``next_id`` instead of uuid4.
-
-    The services choose public ids themselves; the demo needs them reproducible, so for the
-    length of one step the field's default is swapped (Django caches it as ``_get_default``).
-    Single-threaded use only: the generator runs before any server thread starts.
-    """
-    public_id = model._meta.get_field("public_id")
-    saved = public_id.__dict__.get("_get_default")
-    public_id.__dict__["_get_default"] = next_id
-    try:
-        yield
-    finally:
-        if saved is None:
-            del public_id.__dict__["_get_default"]
-        else:
-            public_id.__dict__["_get_default"] = saved
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -359,44 +337,44 @@ def step_organisations(ctx: Context) -> int:
     last_join = date(2025, 10, 31)
     taken_names: set[str] = set()
     taken_acronyms: set[str] = set(names.RESERVED_ACRONYMS)
-    with public_ids_from(Organisation, lambda: uuid_from(ids)):
-        for number, slot in enumerate(slots, start=1):
-            home_pcode = _home_pcode(rng, slot)
-            home_label = _place_label(ctx.communes[home_pcode])
-            for attempt in range(50):
-                name, acronym = _organisation_name(rng, slot, home_label)
-                if attempt >= 20:  # a large network can exhaust the combinations
-                    acronym = f"{acronym}{attempt - 18}"
-                if name.casefold() not in taken_names and acronym.upper() not in taken_acronyms:
-                    break
-            else:
-                raise GeneratorError("Could not draw a unique organisation name; use fewer.")
-            taken_names.add(name.casefold())
-            taken_acronyms.add(acronym.upper())
-            if slot.status != NetworkStatus.MEMBER:
-                joined_on = None
-            elif slot.founder:
-                joined_on = founding
-            else:
-                joined_on = min(founding + timedelta(days=rng.randint(90, 2400)), last_join)
-            domain = f"{slug(acronym)}.example"
-            website = ""
-            if slot.type in _WEBSITE_TYPES and rng.random() < 0.6:
-                website = f"https://{domain}"
-            organisation = services.organisation_create(
-                actor=SYSTEM_ACTOR,
-                name=name,
-                acronym=acronym,
-                type=slot.type,
-                network_status=slot.status,
-                joined_on=joined_on,
-                description=_description(rng, slot, home_label, rng.randint(1996, 2018)),
-                email=f"contact@{domain}",
-                phone=fake_phone(rng),
-                website=website,
-            )
-            ctx.orgs.append(GeneratedOrg(slot, organisation, home_pcode, domain))
-            ctx.progress("organisations", number, len(slots))
+    for number, slot in enumerate(slots, start=1):
+        home_pcode = _home_pcode(rng, slot)
+        home_label = _place_label(ctx.communes[home_pcode])
+        for attempt in range(50):
+            name, acronym = _organisation_name(rng, slot, home_label)
+            if attempt >= 20:  # a large network can exhaust the combinations
+                acronym = f"{acronym}{attempt - 18}"
+            if name.casefold() not in taken_names and acronym.upper() not in taken_acronyms:
+                break
+        else:
+            raise GeneratorError("Could not draw a unique organisation name; use fewer.")
+        taken_names.add(name.casefold())
+        taken_acronyms.add(acronym.upper())
+        if slot.status != NetworkStatus.MEMBER:
+            joined_on = None
+        elif slot.founder:
+            joined_on = founding
+        else:
+            joined_on = min(founding + timedelta(days=rng.randint(90, 2400)), last_join)
+        domain = f"{slug(acronym)}.example"
+        website = ""
+        if slot.type in _WEBSITE_TYPES and rng.random() < 0.6:
+            website = f"https://{domain}"
+        organisation = services.organisation_create(
+            public_id=uuid_from(ids),
+            actor=SYSTEM_ACTOR,
+            name=name,
+            acronym=acronym,
+            type=slot.type,
+            network_status=slot.status,
+            joined_on=joined_on,
+            description=_description(rng, slot, home_label, rng.randint(1996, 2018)),
+            email=f"contact@{domain}",
+            phone=fake_phone(rng),
+            website=website,
+        )
+        ctx.orgs.append(GeneratedOrg(slot, organisation, home_pcode, domain))
+        ctx.progress("organisations", number, len(slots))
     return len(slots)
 
 
@@ -468,21 +446,21 @@ def step_offices(ctx: Context) -> int:
             seen_labels.add(label)
             plans.append((generated, kind, pcode))
             extra -= 1
-    with public_ids_from(Office, lambda: uuid_from(ids)):
-        for number, (generated, kind, pcode) in enumerate(plans, start=1):
-            unit = ctx.communes[pcode]
-            city = pcode in names.CITY_COMMUNES[region_of(pcode)]
-            office = services.office_create(
-                actor=SYSTEM_ACTOR,
-                organisation=generated.organisation,
-                name=f"{_OFFICE_NAME[kind]} {of(_place_label(unit))}",
-                kind=kind,
-                commune=unit,
-                address=_address(rng, pcode) if city else _field_address(rng),
-                phone=fake_phone(rng),
-            )
-            generated.offices.append(office)
-            ctx.progress("offices", number, len(plans))
+    for number, (generated, kind, pcode) in enumerate(plans, start=1):
+        unit = ctx.communes[pcode]
+        city = pcode in names.CITY_COMMUNES[region_of(pcode)]
+        office = services.office_create(
+            public_id=uuid_from(ids),
+            actor=SYSTEM_ACTOR,
+            organisation=generated.organisation,
+            name=f"{_OFFICE_NAME[kind]} {of(_place_label(unit))}",
+            kind=kind,
+            commune=unit,
+            address=_address(rng, pcode) if city else _field_address(rng),
+            phone=fake_phone(rng),
+        )
+        generated.offices.append(office)
+        ctx.progress("offices", number, len(plans))
     return len(plans)
 
 
@@ -627,30 +605,29 @@ def step_users(ctx: Context) -> int:
     rng = ctx.rng("users")
     ids = ctx.rng("users.ids")
     plans = [(g, bundle) for g in ctx.orgs for bundle in _role_plan(rng, g.slot)]
-    with public_ids_from(User, lambda: uuid_from(ids)):
-        for number, (generated, bundle) in enumerate(plans, start=1):
-            female = rng.random() < (0.85 if generated.slot.women else 0.5)
-            person = draw_person(rng, _cultures_for(rng, generated.slot), female)
-            username = _username(person, ctx.usernames)
-            offices = generated.offices
-            office = offices[0] if len(offices) == 1 or rng.random() < 0.6 else rng.choice(offices)
-            phone = fake_phone(rng) if rng.random() < 0.6 else ""
-            services.user_create(
-                actor=SYSTEM_ACTOR,
-                organisation=generated.organisation,
-                username=username,
-                # Staff accounts are not for logging in: their password is random and
-                # unknowable, unlike one derived from the (public) seed would be.
-                password=secrets.token_urlsafe(18),
-                roles=sorted(bundle),
-                first_name=person.first_name,
-                last_name=person.last_name,
-                email=f"{username}@{generated.domain}",
-                phone=phone,
-                office=office,
-                preferred_language=person.language,
-            )
-            ctx.progress("users", number, len(plans))
+    for number, (generated, bundle) in enumerate(plans, start=1):
+        female = rng.random() < (0.85 if generated.slot.women else 0.5)
+        person = draw_person(rng, _cultures_for(rng, generated.slot), female)
+        username = _username(person, ctx.usernames)
+        offices = generated.offices
+        office = offices[0] if len(offices) == 1 or rng.random() < 0.6 else rng.choice(offices)
+        phone = fake_phone(rng) if rng.random() < 0.6 else ""
+        services.user_create(
+            public_id=uuid_from(ids),
+            actor=SYSTEM_ACTOR,
+            organisation=generated.organisation,
+            username=username,
+            # Staff accounts are not for logging in (no usable password); an admin can set one.
+            password=None,
+            roles=sorted(bundle),
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=f"{username}@{generated.domain}",
+            phone=phone,
+            office=office,
+            preferred_language=person.language,
+        )
+        ctx.progress("users", number, len(plans))
     return len(plans)
 
 
@@ -768,13 +745,12 @@ def ensure_demo_accounts(*, seed: int = DEFAULT_SEED) -> list[DemoAccount]:
     rng = random.Random(f"kariya-demo:{seed}:demo-accounts")
     ids = random.Random(f"kariya-demo:{seed}:demo-accounts.ids")
     accounts: list[DemoAccount] = []
-    next_id: list[uuid.UUID] = []
-    with transaction.atomic(), public_ids_from(User, lambda: next_id[0]):
+    with transaction.atomic():
         for region, roles in DEMO_ROLES.items():
             host = host_organisation(region)
             for role in roles:
                 person = draw_person(rng, names.REGION_CULTURES[region], rng.random() < 0.5)
-                next_id[:] = [uuid_from(ids)]
+                public_id = uuid_from(ids)
                 username = demo_username(region, role)
                 existing = (
                     User.objects.select_related("organisation").filter(username=username).first()
@@ -790,6 +766,7 @@ def ensure_demo_accounts(*, seed: int = DEFAULT_SEED) -> list[DemoAccount]:
                     organisation=organisation,
                     username=username,
                     password=DEMO_PASSWORD,
+                    public_id=public_id,
                     roles=[role],
                     first_name=person.first_name,
                     last_name=person.last_name,

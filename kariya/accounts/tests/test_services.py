@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -176,3 +177,13 @@ def test_deactivating_an_organisation_locks_out_its_users(
         services.organisation_set_active(
             actor=org_a["network_coordinator"], organisation=org_a.org, active=False
         )
+
+
+def test_account_without_password_cannot_log_in_until_one_is_set(client: Any, org_a: Any) -> None:
+    wanted = uuid.UUID("00000000-0000-4000-8000-000000000001")
+    user = _create(org_a, password=None, public_id=wanted)
+    assert user.public_id == wanted
+    assert not user.has_usable_password()
+    assert not client.login(username=user.username, password="")
+    services.user_set_password(actor=org_a["org_admin"], user=user, password=GOOD_PASSWORD)
+    assert client.login(username=user.username, password=GOOD_PASSWORD)

@@ -175,3 +175,7 @@ LOGGING = {
 }
 
 KARIYA_ROTATION_BATCH = env.get_int("KARIYA_ROTATION_BATCH", 500)
+
+# Demo accounts (published password) and `--reset` are refused unless a settings module
+# allows them: development and tests do, production never.
+KARIYA_ALLOW_DEMO = False

@@ -8,3 +8,4 @@ SECRET_KEY = _secrets.secret_key
 KARIYA_ENCRYPTION_KEYS = _secrets.encryption_keys
 KARIYA_BLIND_INDEX_KEY = _secrets.blind_index_key
 DEBUG = env.get_bool("KARIYA_DEBUG", False)
+KARIYA_ALLOW_DEMO = True

@@ -17,3 +17,4 @@ if env.get("DATABASE_URL") is None:
     DATABASES = {"default": database_from_url("sqlite:///" + str(env.data_dir() / "test.sqlite3"))}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_AUTOREFRESH = True
+KARIYA_ALLOW_DEMO = True

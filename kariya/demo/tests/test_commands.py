@@ -91,7 +91,7 @@ def test_demo_reset_regenerates_the_same_network(db: Any) -> None:
 
 
 def test_demo_and_reset_refuse_production_settings(db: Any, settings: Any) -> None:
-    settings.SESSION_COOKIE_SECURE = True
+    settings.KARIYA_ALLOW_DEMO = False
 
     with pytest.raises(CommandError, match="production"):
         _demo()
