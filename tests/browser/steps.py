@@ -26,6 +26,12 @@ def fr(msgid: str, **values: Any) -> str:
     return text % values if values else text
 
 
+def pfr(context: str, msgid: str) -> str:
+    """French for a message marked with a context (``{% translate "..." context "..." %}``)."""
+    with translation.override("fr"):
+        return translation.pgettext(context, msgid)
+
+
 def en(msgid: str, **values: Any) -> str:
     with translation.override("en"):
         text = translation.gettext(msgid)
@@ -46,12 +52,17 @@ def label(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*:?\s*$")
 
 
-def log_in(page: Any, base_url: str, username: str, password: str) -> None:
-    """Fill the real log-in form, in French, and wait for the home page."""
-    page.goto(f"{base_url}/accounts/login/")
+def fill_log_in_form(page: Any, username: str, password: str) -> None:
+    """Fill the real log-in form, in French, and press its button."""
     page.get_by_label(label(fr("Username"))).fill(username)
     page.get_by_label(label(fr("Password"))).fill(password)
-    page.get_by_role("button", name=fr("Log in"), exact=True).click()
+    page.get_by_role("button", name=pfr("button", "Log in"), exact=True).click()
+
+
+def log_in(page: Any, base_url: str, username: str, password: str) -> None:
+    """Open the log-in page, log in, and wait for the home page."""
+    page.goto(f"{base_url}/accounts/login/")
+    fill_log_in_form(page, username, password)
     expect(page).to_have_url(f"{base_url}/")
 
 

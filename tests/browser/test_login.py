@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import en, fr, label
+from tests.browser.steps import en, fill_log_in_form, fr, label
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,7 @@ def test_wrong_password_shows_the_french_error(
 ) -> None:
     username = org_a["caseworker"].username
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(label(fr("Username"))).fill(username)
-    page.get_by_label(label(fr("Password"))).fill("not-the-password-2026")
-    page.get_by_role("button", name=fr("Log in"), exact=True).click()
+    fill_log_in_form(page, username, "not-the-password-2026")
 
     expect(page.get_by_role("alert")).to_have_text(fr(BAD_LOGIN))
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
@@ -36,7 +34,5 @@ def test_wrong_password_shows_the_french_error(
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_unknown_user_gets_the_same_message(page: Any, live_server: Any, org_a: Any) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(label(fr("Username"))).fill("personne_inconnue")
-    page.get_by_label(label(fr("Password"))).fill("not-the-password-2026")
-    page.get_by_role("button", name=fr("Log in"), exact=True).click()
+    fill_log_in_form(page, "personne_inconnue", "not-the-password-2026")
     expect(page.get_by_role("alert")).to_have_text(fr(BAD_LOGIN))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import exactly, fr, label, log_in, nav_link, role_label
+from tests.browser.steps import exactly, fill_log_in_form, fr, label, log_in, nav_link, role_label
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +72,6 @@ def test_org_admin_creates_then_deactivates_a_user(
     # Their next navigation lands on the log-in page, and logging in again fails.
     nav_link(theirs, fr("Home")).click()
     expect(theirs).to_have_url(f"{base}/accounts/login/?next=/")
-    theirs.get_by_label(label(fr("Username"))).fill(NEW_USERNAME)
-    theirs.get_by_label(label(fr("Password"))).fill(NEW_PASSWORD)
-    theirs.get_by_role("button", name=fr("Log in"), exact=True).click()
+    fill_log_in_form(theirs, NEW_USERNAME, NEW_PASSWORD)
     expect(theirs.get_by_role("alert")).to_be_visible()
     expect(theirs).to_have_url(f"{base}/accounts/login/")
