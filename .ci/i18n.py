@@ -31,8 +31,17 @@ def makemessages(only: list[str] | None = None) -> None:
         if not any(app.rglob("*.py")) and not any(app.rglob("*.html")):
             continue
         (app / "locale").mkdir(exist_ok=True)
-        args = [sys.executable, "-P", "-m", "django", "makemessages", "--no-location", "--no-wrap",
-                "--ignore=tests/*", "--ignore=migrations/*"]
+        args = [
+            sys.executable,
+            "-P",
+            "-m",
+            "django",
+            "makemessages",
+            "--no-location",
+            "--no-wrap",
+            "--ignore=tests/*",
+            "--ignore=migrations/*",
+        ]
         for lang in LANGUAGES:
             args += ["-l", lang]
         subprocess.run(args, cwd=app, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -49,15 +58,30 @@ def catalogues() -> list[Path]:
 
 def snapshot() -> dict[Path, str]:
     def strip(text: str) -> str:
-        return "\n".join(line for line in text.splitlines()
-                         if not line.startswith(tuple(f'"{h}' for h in SKIP_HEADER)))
+        return "\n".join(
+            line
+            for line in text.splitlines()
+            if not line.startswith(tuple(f'"{h}' for h in SKIP_HEADER))
+        )
+
     return {p: strip(p.read_text()) for p in catalogues()}
 
 
 def check() -> int:
+    """Compare a fresh extraction with the catalogues, then put the files back as they were."""
+    originals = {
+        p: p.read_bytes() for p in (ROOT / "kariya").glob("*/locale/*/LC_MESSAGES/django.[pm]o")
+    }
     before = snapshot()
-    makemessages()
-    after = snapshot()
+    try:
+        makemessages()
+        after = snapshot()
+    finally:
+        for path in (ROOT / "kariya").glob("*/locale/*/LC_MESSAGES/django.[pm]o"):
+            if path not in originals:
+                path.unlink()
+        for path, content in originals.items():
+            path.write_bytes(content)
     problems = []
     for path in sorted(set(before) | set(after)):
         if before.get(path) != after.get(path):

@@ -16,6 +16,13 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # Kariya's apps first: their templates and translations win over Django's where both
+    # define the same string (e.g. "Username").
+    "kariya.core",
+    "kariya.accounts",
+    "kariya.geo",
+    "kariya.api",
+    "kariya.demo",
     "kariya.core.admin_site.KariyaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,11 +34,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "kariya.core",
-    "kariya.accounts",
-    "kariya.geo",
-    "kariya.api",
-    "kariya.demo",
 ]
 
 MIDDLEWARE = [
