@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,15 +28,7 @@ from kariya.core.audit import audit_record
 from kariya.core.gate import PUBLIC, GatedMixin, requires
 from kariya.core.http import AuthedRequest
 from kariya.core.models import AuditAction
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors where they belong)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from kariya.core.viewhelpers import apply_errors, query_without_page
 
 
 class LoginView(GatedMixin, auth_views.LoginView):
@@ -83,10 +74,10 @@ def user_list(request: AuthedRequest) -> HttpResponse:
         active=filters.get("active", ""),
     )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -219,15 +210,13 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
         search=filters.get("q", ""), network_status=filters.get("network_status", "")
     )
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/organisation_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_manage": access.can_manage_organisations(request.user),
         },
     )

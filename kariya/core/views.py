@@ -17,6 +17,7 @@ from kariya.core.gate import public, requires
 from kariya.core.http import AuthedRequest
 from kariya.core.models import AuditAction
 from kariya.core.selectors import audit_events_for, audit_object_types
+from kariya.core.viewhelpers import query_without_page
 
 
 @public
@@ -56,9 +57,7 @@ def _audit_queryset(request: AuthedRequest) -> tuple[AuditFilterForm, Any]:
 def audit_list(request: AuthedRequest) -> HttpResponse:
     form, events = _audit_queryset(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     template = (
         "core/_audit_rows.html" if request.headers.get("HX-Request") else "core/audit_list.html"
     )

@@ -5,32 +5,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kariya.core.gate import has_permission, requires
+from kariya.core.viewhelpers import apply_errors, query_without_page
 from kariya.geo import selectors, services
 from kariya.geo.forms import AdminUnitFilterForm, SiteFilterForm, SiteForm
 from kariya.geo.models import Site
 
 PAGE_SIZE = 50
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors where they belong)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- administrative units ------------------------------------------------------------------
@@ -50,7 +35,7 @@ def adminunit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "geo/adminunit_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -65,7 +50,7 @@ def adminunit_detail(request: HttpRequest, pcode: str) -> HttpResponse:
             "unit": unit,
             "children": selectors.adminunit_children(unit=unit),
             "page": sites,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -91,7 +76,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "filtered": any(filters.values()),
             "can_manage": has_permission(request, "geo.manage_sites"),
         },
