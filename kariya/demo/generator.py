@@ -62,6 +62,7 @@ REFERENCE_MODELS = (
     "geo.AdminUnit",
     "geo.Country",
     "geo.Site",
+    "codelists.Code",
 )
 
 
