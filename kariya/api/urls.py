@@ -1,7 +1,7 @@
 """The versioned REST API (``/api/v1/``) and its OpenAPI 3 schema (``/api/schema/``)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from kariya.accounts.api import MeView, OfficeViewSet, OrganisationViewSet
@@ -22,8 +22,16 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [DeclaredPermission]
 
 
+class DocsView(SpectacularSwaggerSplitView):
+    """The API's documentation page (Swagger UI, assets served by Kariya; CSP-compatible)."""
+
+    permission = "home.view"
+    permission_classes = [DeclaredPermission]
+
+
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api_schema"),
+    path("docs/", DocsView.as_view(url_name="api_schema"), name="api_docs"),
     path(
         "v1/",
         include(
