@@ -52,15 +52,32 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("geo.view", _("See administrative units, countries and sites")),
         Permission("geo.manage_sites", _("Add and edit migration sites")),
         Permission("audit.view", _("Read and export the audit log of own organisation")),
+        Permission(
+            "people.view",
+            _("See the people registered by own organisation (case code, sex, age, profile)"),
+        ),
+        Permission(
+            "people.view_identity",
+            _(
+                "See and search people's identities (names, phones, documents); every read is "
+                "audited"
+            ),
+        ),
+        Permission(
+            "people.register",
+            _("Register people and keep their identity, consents and household links current"),
+        ),
     ]
 }
 
 _ALL_STAFF = ("home.view", "accounts.view_organisations", "geo.view")
 
+_PEOPLE_CASEWORK = ("people.view", "people.view_identity", "people.register")
+
 MATRIX: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: frozenset(_ALL_STAFF),
-    Role.SUPERVISOR: frozenset(_ALL_STAFF),
-    Role.GBV_FOCAL_POINT: frozenset(_ALL_STAFF),
+    Role.CASEWORKER: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK)),
+    Role.SUPERVISOR: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK)),
+    Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view")),
     Role.SERVICE_FOCAL_POINT: frozenset(_ALL_STAFF),
     Role.MONITOR: frozenset((*_ALL_STAFF, "geo.manage_sites")),
     Role.OUTREACH_OFFICER: frozenset(_ALL_STAFF),

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "kariya.core",
     "kariya.accounts",
     "kariya.geo",
+    "kariya.people",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",

@@ -1,0 +1,124 @@
+"""Who may see or touch people and their identities. The only place that decides it.
+
+Every function answers 404 (``Http404``) both when the record does not exist and when the
+actor may not reach it: a person registered by another organisation does not exist for the
+actor. Identity (names, phones, documents, exact birth date) needs ``people.view_identity`` on
+top of ``people.view``, and every identity read is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+
+from kariya.accounts.roles import permissions_for
+from kariya.core.audit import audit_reads, audit_record
+from kariya.core.models import AuditAction
+from kariya.people.models import Consent, HouseholdLink, Identity, IdentityDocument, Person
+
+VIEW = "people.view"
+VIEW_IDENTITY = "people.view_identity"
+REGISTER = "people.register"
+
+
+def can(actor: Any, permission: str) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if getattr(actor, "organisation_id", None) is None:
+        return False
+    return permission in permissions_for(actor.role_codes())
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _person(actor: Any, public_id: Any, permission: str) -> Person:
+    if not can(actor, permission):
+        raise Http404
+    try:
+        person: Person = Person.objects.select_related(
+            "registering_office", "population_category", "preferred_language"
+        ).get(public_id=_uuid(public_id), organisation_id=actor.organisation_id)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    return person
+
+
+def person_get_for(actor: Any, public_id: Any) -> Person:
+    """A person of the actor's organisation, for a role that sees people (no identity)."""
+    return _person(actor, public_id, VIEW)
+
+
+def person_get_for_edit(actor: Any, public_id: Any) -> Person:
+    """A person of the actor's organisation, for a role that registers and updates people."""
+    if not can(actor, VIEW):
+        raise Http404
+    return _person(actor, public_id, REGISTER)
+
+
+def identity_get_for(actor: Any, person_public_id: Any) -> Identity:
+    """The identity of a person of the actor's organisation. The read is audited."""
+    person = _person(actor, person_public_id, VIEW)
+    if not can(actor, VIEW_IDENTITY):
+        raise Http404
+    identity: Identity = Identity.objects.get(person=person)
+    identity.person = person
+    audit_record(actor=actor, action=AuditAction.READ, obj=identity)
+    return identity
+
+
+def identities_for_list(actor: Any, persons: Iterable[Person]) -> dict[int, Identity]:
+    """Identities of the listed persons (``person.pk`` → identity), one audit event each.
+
+    Empty for a role without ``people.view_identity``: the list then shows case codes only.
+    """
+    if not can(actor, VIEW_IDENTITY):
+        return {}
+    ids = [p.pk for p in persons if p.organisation_id == actor.organisation_id]
+    identities = list(Identity.objects.filter(person_id__in=ids))
+    audit_reads(actor=actor, objects=identities)
+    return {identity.person_id: identity for identity in identities}
+
+
+def document_get_for_edit(actor: Any, public_id: Any) -> IdentityDocument:
+    if not (can(actor, REGISTER) and can(actor, VIEW_IDENTITY)):
+        raise Http404
+    try:
+        document: IdentityDocument = IdentityDocument.objects.select_related("person").get(
+            public_id=_uuid(public_id), person__organisation_id=actor.organisation_id
+        )
+    except IdentityDocument.DoesNotExist as exc:
+        raise Http404 from exc
+    return document
+
+
+def consent_get_for_edit(actor: Any, public_id: Any) -> Consent:
+    """A consent of the actor's organisation, to withdraw it."""
+    if not can(actor, REGISTER):
+        raise Http404
+    try:
+        consent: Consent = Consent.objects.select_related("person").get(
+            public_id=_uuid(public_id), organisation_id=actor.organisation_id
+        )
+    except Consent.DoesNotExist as exc:
+        raise Http404 from exc
+    return consent
+
+
+def household_link_get_for_edit(actor: Any, public_id: Any) -> HouseholdLink:
+    if not can(actor, REGISTER):
+        raise Http404
+    try:
+        link: HouseholdLink = HouseholdLink.objects.get(
+            public_id=_uuid(public_id), organisation_id=actor.organisation_id
+        )
+    except HouseholdLink.DoesNotExist as exc:
+        raise Http404 from exc
+    return link

@@ -1,0 +1,154 @@
+"""Reads of people, already scoped to what the actor may see, and the consent check.
+
+``consent_has`` is the single question every other service asks before using a person's data
+for a purpose; it reads the ledger each time, so a withdrawal counts at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+
+from kariya.accounts.models import Organisation
+from kariya.codelists.models import Code
+from kariya.matching.normalise import name_keys
+from kariya.people import casecodes, phones
+from kariya.people.access import VIEW, VIEW_IDENTITY, can
+from kariya.people.models import (
+    Consent,
+    ConsentRestriction,
+    ConsentScope,
+    HouseholdLink,
+    IdentityDocument,
+    Person,
+    PersonSearchKey,
+    SearchKind,
+)
+from kariya.people.services import normalise_document_number, search_key
+
+
+def consent_has(
+    person: Person,
+    scope: str,
+    organisation: Organisation | None = None,
+    *,
+    service_type: Code | None = None,
+) -> bool:
+    """Whether ``person`` has an active (not withdrawn) consent for ``scope``.
+
+    For a referral or sharing, ``organisation`` is the receiver and ``service_type`` the service
+    asked for: a consent covers them when every target it names matches (a consent to be
+    referred "for legal counselling" covers any organisation giving it; one naming an
+    organisation covers only that one). A target the caller does not give never matches a
+    consent that names one.
+    """
+    consents = Consent.objects.filter(person_id=person.pk, scope=scope, withdrawn_at__isnull=True)
+    if scope in (ConsentScope.REFERRAL, ConsentScope.AUTHORITIES):
+        consents = consents.filter(
+            Q(recipient_organisation__isnull=True) | Q(recipient_organisation=organisation)
+            if organisation is not None
+            else Q(recipient_organisation__isnull=True)
+        ).filter(
+            Q(service_type__isnull=True) | Q(service_type=service_type)
+            if service_type is not None
+            else Q(service_type__isnull=True)
+        )
+    exists: bool = consents.exists()
+    return exists
+
+
+def person_has_basis_for_services(person: Person) -> bool:
+    """Consent to services, or another legal basis recorded at or after registration."""
+    return bool(person.legal_basis) or consent_has(person, ConsentScope.SERVICES)
+
+
+def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any]:
+    """Ids of the persons having every one of ``keys`` of ``kind``."""
+    return (
+        PersonSearchKey.objects.filter(organisation_id=organisation_id, kind=kind, key__in=keys)
+        .values("person_id")
+        .annotate(found=Count("key", distinct=True))
+        .filter(found=len(keys))
+        .values("person_id")
+    )
+
+
+def person_search(
+    *, actor: Any, text: str = "", phone: str = "", document: str = "", case_code: str = ""
+) -> QuerySet[Person]:
+    """People of the actor's organisation matching every criterion given, newest first.
+
+    ``text`` matches whole name tokens, insensitive to case, accents and common transliteration
+    variants (``matching.normalise.name_keys``); every token must match some name, spelling or
+    alias of the person. Searching by name, phone or document reveals identity, so it needs
+    ``people.view_identity``; by case code, ``people.view``. An unreadable phone number matches
+    nobody. Not evaluated: paginate it.
+    """
+    if not can(actor, VIEW):
+        return Person.objects.none()  # type: ignore[no-any-return]
+    if (text.strip() or phone.strip() or document.strip()) and not can(actor, VIEW_IDENTITY):
+        return Person.objects.none()  # type: ignore[no-any-return]
+    org_id: int = actor.organisation_id
+    people: QuerySet[Person] = Person.objects.filter(organisation_id=org_id)
+    if case_code.strip():
+        people = people.filter(case_code=casecodes.normalise(case_code))
+    tokens = name_keys(text)
+    if tokens:
+        keys = {search_key(SearchKind.NAME, token) for token in tokens}
+        people = people.filter(pk__in=_matching(org_id, SearchKind.NAME, keys))
+    if phone.strip():
+        try:
+            e164 = phones.to_e164(phone)
+        except ValidationError:
+            return Person.objects.none()  # type: ignore[no-any-return]
+        keys = {search_key(SearchKind.PHONE, e164)}
+        people = people.filter(pk__in=_matching(org_id, SearchKind.PHONE, keys))
+    number = normalise_document_number(document)
+    if number:
+        keys = {search_key(SearchKind.DOCUMENT, number)}
+        people = people.filter(pk__in=_matching(org_id, SearchKind.DOCUMENT, keys))
+    return (
+        people.select_related(
+            "registering_office",
+            "population_category",
+            "migration_profile__current_commune",
+        )
+        .prefetch_related("nationalities")
+        .order_by("-registered_at", "-id")
+    )
+
+
+def consent_list(*, person: Person) -> QuerySet[Consent]:
+    """The person's consent ledger, newest first (``person`` comes from ``access``)."""
+    return (
+        Consent.objects.filter(person_id=person.pk)
+        .select_related("recipient_organisation", "service_type", "language")
+        .prefetch_related("restrictions__organisation")
+        .order_by("-given_at", "-id")
+    )
+
+
+def restrictions_in_force(*, person: Person) -> QuerySet[ConsentRestriction]:
+    """What must be withheld from whom, from the person's active consents."""
+    return ConsentRestriction.objects.filter(
+        consent__person_id=person.pk, consent__withdrawn_at__isnull=True
+    ).select_related("organisation")
+
+
+def household_list(*, person: Person) -> QuerySet[HouseholdLink]:
+    return (
+        HouseholdLink.objects.filter(person_id=person.pk)
+        .select_related("relative", "relationship")
+        .order_by("id")
+    )
+
+
+def document_list(*, person: Person) -> QuerySet[IdentityDocument]:
+    """Documents, with their encrypted numbers: show only after ``access.identity_get_for``."""
+    return (
+        IdentityDocument.objects.filter(person_id=person.pk)
+        .select_related("document_type", "issuing_country")
+        .order_by("id")
+    )

@@ -1,0 +1,995 @@
+"""Every write to people, identities, documents, migration profiles, household links and
+consents. One function per use case: keyword-only, atomic, validating, audited (field names,
+never values).
+
+The callers (pages, API, import) reach the records through ``access.py`` first; these functions
+check the rules of the data, not who may call them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kariya.accounts.models import Office, Organisation, User
+from kariya.codelists.models import Code
+from kariya.core import crypto
+from kariya.core.audit import audit_record
+from kariya.core.locking import save_versioned
+from kariya.core.models import AuditAction
+from kariya.geo.models import AdminLevel, AdminUnit, Country, Site
+from kariya.matching.normalise import name_keys
+from kariya.people import casecodes, phones
+from kariya.people.consent_rules import ADULT_AGE, consent_problems
+from kariya.people.models import (
+    FIRST_PLAUSIBLE_BIRTH_YEAR,
+    ChildSeparation,
+    Consent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentRestriction,
+    ConsentScope,
+    DataCategory,
+    DocumentStatus,
+    ExpelledFrom,
+    ExpulsionType,
+    HouseholdLink,
+    Identity,
+    IdentityDocument,
+    LegalBasis,
+    MigrationProfile,
+    MigrationStatus,
+    Person,
+    PersonSearchKey,
+    RestrictionAudience,
+    RoutePoint,
+    SearchKind,
+    Sex,
+)
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+"""Default of optional arguments that may also be set to ``None``: leave the value as it is."""
+
+MIN_REASON_LENGTH = 10
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    document_type: Code
+    status: str
+    number: str = ""
+    issuing_country: Country | None = None
+
+
+@dataclass(frozen=True)
+class RestrictionInput:
+    """Withhold ``withhold`` from ``audience`` (``organisation`` when a named one), because…"""
+
+    withhold: str
+    audience: str
+    reason: str = ""
+    organisation: Organisation | None = None
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    scope: str
+    given_by: str
+    method: str
+    language: Code
+    child_assent: bool = False
+    child_mature: bool = False
+    interpreter_used: bool = False
+    given_at: datetime.datetime | None = None
+    recipient_organisation: Organisation | None = None
+    service_type: Code | None = None
+    restrictions: Sequence[RestrictionInput] = ()
+
+
+@dataclass(frozen=True)
+class RoutePointInput:
+    site: Site | None = None
+    country: Country | None = None
+
+
+@dataclass(frozen=True)
+class MigrationInput:
+    origin_country: Country | None = None
+    origin_place: str = ""
+    route: Sequence[RoutePointInput] = field(default_factory=tuple)
+    arrival_date: datetime.date | None = None
+    current_commune: AdminUnit | None = None
+    intended_destination: Country | None = None
+    status: str = ""
+    expelled_from: str = ""
+    expulsion_type: str = ""
+    expulsion_arrival_site: Site | None = None
+    expulsion_date: datetime.date | None = None
+
+
+# --- small rules ------------------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _clean_birth(
+    *, birth_date: datetime.date | None, birth_year: int | None
+) -> tuple[datetime.date | None, int]:
+    """The exact date (if any) and the year, which the date decides when both are given."""
+    if birth_date is not None:
+        if birth_date > _today():
+            raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+        birth_year = birth_date.year
+    if birth_year is None:
+        raise ValidationError(
+            {"birth_year": _("Give the date of birth or at least an estimated year of birth.")}
+        )
+    if not FIRST_PLAUSIBLE_BIRTH_YEAR <= birth_year <= _today().year:
+        raise ValidationError(
+            {
+                "birth_year": _("Give a year of birth between %(first)s and %(last)s.")
+                % {"first": FIRST_PLAUSIBLE_BIRTH_YEAR, "last": _today().year}
+            }
+        )
+    return birth_date, birth_year
+
+
+def youngest_age(*, birth_year: int, birth_date: datetime.date | None, on: datetime.date) -> int:
+    """Age on ``on``. With only a year, the youngest the person can be: when in doubt, a child
+    is treated as a child."""
+    if birth_date is not None:
+        before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+        return on.year - birth_date.year - int(before_birthday)
+    return max(on.year - birth_year - 1, 0)
+
+
+def person_age(person: Person, *, on: datetime.date | None = None) -> int:
+    identity = Identity.objects.filter(person=person).only("birth_date").first()
+    birth_date = identity.birth_date_value if identity else None
+    return youngest_age(birth_year=person.birth_year, birth_date=birth_date, on=on or _today())
+
+
+def _clean_choice(value: str, choices: Iterable[str], field_name: str, *, blank: bool) -> str:
+    if value == "" and blank:
+        return value
+    if value not in choices:
+        raise ValidationError({field_name: _("Choose one of the options.")})
+    return value
+
+
+def _check_code(code: Code | None, list_name: str, field_name: str, *, required: bool) -> None:
+    if code is None:
+        if required:
+            raise ValidationError({field_name: _("This field is required.")})
+        return
+    if code.list != list_name:
+        raise ValidationError({field_name: _("Choose one of the options.")})
+
+
+def _clean_names(values: Iterable[str]) -> list[str]:
+    cleaned: dict[str, None] = {}
+    for value in values:
+        text = " ".join(str(value).split())
+        if text:
+            cleaned.setdefault(text, None)
+    return list(cleaned)
+
+
+def _clean_phones(values: Iterable[str]) -> list[str]:
+    cleaned: dict[str, None] = {}
+    errors = []
+    for position, raw in enumerate(values, start=1):
+        if not str(raw).strip():
+            continue
+        try:
+            cleaned.setdefault(phones.to_e164(str(raw)), None)
+        except ValidationError as exc:
+            errors.append(
+                _("Phone number %(position)s: %(message)s")
+                % {"position": position, "message": exc.messages[0]}
+            )
+    if errors:
+        raise ValidationError({"phones": errors})
+    return list(cleaned)
+
+
+def _check_child_separation(value: str, *, age: int) -> str:
+    value = _clean_choice(value, ChildSeparation.values, "child_separation", blank=True)
+    if value and age >= ADULT_AGE:
+        raise ValidationError(
+            {"child_separation": _("Only a child can be unaccompanied or separated.")}
+        )
+    return value
+
+
+def _clean_legal_basis(basis: str, reason: str) -> tuple[str, str]:
+    basis = _clean_choice(basis, LegalBasis.values, "legal_basis", blank=True)
+    reason = reason.strip()
+    if basis and len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {"legal_basis_reason": _("Explain in a sentence why this legal basis applies.")}
+        )
+    if not basis:
+        reason = ""
+    return basis, reason
+
+
+def normalise_document_number(number: str) -> str:
+    """Upper case without spaces, dots, dashes or slashes: how documents are searched."""
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
+# --- search keys ------------------------------------------------------------------------------
+
+
+def search_key(kind: str, value: str) -> str:
+    """The blind index of one normalised search value (the selectors use the same)."""
+    return crypto.blind_index(value, context=f"people.search.{kind}")
+
+
+def _rebuild_search_keys(person: Person, kinds: Iterable[str]) -> None:
+    """Recompute the person's keys of ``kinds`` from the stored identity and documents."""
+    kinds = set(kinds)
+    identity = Identity.objects.get(person=person)
+    values: dict[str, set[str]] = {kind: set() for kind in kinds}
+    if SearchKind.NAME in kinds:
+        for name in identity.all_names():
+            values[SearchKind.NAME].update(name_keys(name))
+    if SearchKind.PHONE in kinds:
+        values[SearchKind.PHONE].update(identity.phone_list)
+    if SearchKind.DOCUMENT in kinds:
+        for document in IdentityDocument.objects.filter(person=person):
+            number = normalise_document_number(document.number)
+            if number:
+                values[SearchKind.DOCUMENT].add(number)
+    PersonSearchKey.objects.filter(person=person, kind__in=kinds).delete()
+    PersonSearchKey.objects.bulk_create(
+        PersonSearchKey(
+            person=person,
+            organisation_id=person.organisation_id,
+            kind=kind,
+            key=key,
+        )
+        for kind, found in values.items()
+        for key in sorted({search_key(kind, value) for value in found})
+    )
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def _save_with_case_code(person: Person, prefix: str) -> None:
+    for length in casecodes.draw_lengths():
+        person.case_code = casecodes.draw(prefix, length)
+        try:
+            with transaction.atomic():
+                person.save()
+            return
+        except IntegrityError:
+            if not Person.objects.filter(case_code=person.case_code).exists():
+                raise
+    raise RuntimeError("no free case code found")  # pragma: no cover - ~0 probability
+
+
+def _office_prefix(office: Office) -> str:
+    commune = AdminUnit.objects.only("pcode").get(pk=office.commune_id)
+    return casecodes.prefix_for_region(commune.pcode)
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: User,
+    office: Office,
+    sex: str,
+    birth_date: datetime.date | None = None,
+    birth_year: int | None = None,
+    birth_estimated: bool = False,
+    nationalities: Iterable[Country] = (),
+    languages: Iterable[Code] = (),
+    preferred_language: Code | None = None,
+    population_category: Code | None = None,
+    child_separation: str = "",
+    given_names: str = "",
+    family_names: str = "",
+    other_spellings: Iterable[str] = (),
+    aliases: Iterable[str] = (),
+    phone_numbers: Iterable[str] = (),
+    documents: Sequence[DocumentInput] = (),
+    migration: MigrationInput | None = None,
+    consents: Sequence[ConsentInput] = (),
+    legal_basis: str = "",
+    legal_basis_reason: str = "",
+    registered_at: datetime.datetime | None = None,
+) -> Person:
+    """Register a person with their identity, consents and (optionally) migration profile.
+
+    Refused, with nothing saved, unless the person consented to receive services (a
+    ``services`` consent among ``consents``) or another legal basis is recorded with a reason.
+    The organisation is the actor's; the office must be one of its offices. Names may be left
+    out (some people will not give them): the case code identifies the person on paper.
+    """
+    organisation = actor.organisation
+    if organisation is None or office.organisation_id != organisation.pk:
+        raise ValidationError({"office": _("Choose an office of your organisation.")})
+    basis, reason = _clean_legal_basis(legal_basis, legal_basis_reason)
+    if basis == "" and not any(c.scope == ConsentScope.SERVICES for c in consents):
+        raise ValidationError(
+            _(
+                "This person cannot be registered: record their consent to receive services, "
+                "or another legal basis (such as vital interest) with the reason."
+            ),
+            code="no_consent",
+        )
+    sex = _clean_choice(sex, Sex.values, "sex", blank=False)
+    birth_date, year = _clean_birth(birth_date=birth_date, birth_year=birth_year)
+    _check_code(preferred_language, "language", "preferred_language", required=False)
+    _check_code(population_category, "population_category", "population_category", required=False)
+    language_list = list(languages)
+    for language in language_list:
+        _check_code(language, "language", "languages", required=True)
+    age = youngest_age(birth_year=year, birth_date=birth_date, on=_today())
+    separation = _check_child_separation(child_separation, age=age)
+    now = timezone.now()
+    person = Person(
+        organisation=organisation,
+        sex=sex,
+        birth_year=year,
+        birth_estimated=bool(birth_estimated) and birth_date is None,
+        preferred_language=preferred_language,
+        population_category=population_category,
+        child_separation=separation,
+        registered_at=registered_at or now,
+        registering_office=office,
+        legal_basis=basis,
+        legal_basis_reason=reason,
+        legal_basis_recorded_at=now if basis else None,
+        legal_basis_recorded_by=actor if basis else None,
+        created_by=actor,
+        updated_by=actor,
+    )
+    _save_with_case_code(person, _office_prefix(office))
+    person.nationalities.set(list(nationalities))
+    person.languages.set(language_list)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        changed_fields=[
+            "sex",
+            "birth_year",
+            "birth_estimated",
+            "nationalities",
+            "languages",
+            "preferred_language",
+            "population_category",
+            "child_separation",
+            "registering_office",
+            *(["legal_basis", "legal_basis_reason"] if basis else []),
+        ],
+    )
+    identity = Identity(
+        organisation=organisation,
+        person=person,
+        given_names=" ".join(given_names.split()),
+        family_names=" ".join(family_names.split()),
+        other_spellings=json.dumps(_clean_names(other_spellings), ensure_ascii=False),
+        aliases=json.dumps(_clean_names(aliases), ensure_ascii=False),
+        phones=json.dumps(_clean_phones(phone_numbers)),
+        birth_date=birth_date.isoformat() if birth_date else "",
+        created_by=actor,
+        updated_by=actor,
+    )
+    identity.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=identity,
+        changed_fields=[
+            name
+            for name in (
+                "given_names",
+                "family_names",
+                "other_spellings",
+                "aliases",
+                "phones",
+                "birth_date",
+            )
+            if getattr(identity, name) not in ("", "[]")
+        ],
+    )
+    for document in documents:
+        _document_create(actor=actor, person=person, data=document)
+    if migration is not None:
+        migration_profile_save(actor=actor, person=person, data=migration)
+    for consent in consents:
+        _consent_create(actor=actor, person=person, data=consent, age=age)
+    _rebuild_search_keys(person, SearchKind.values)
+    return person
+
+
+PERSON_FIELDS = (
+    "sex",
+    "birth_year",
+    "birth_estimated",
+    "preferred_language",
+    "population_category",
+    "child_separation",
+)
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: User,
+    person: Person,
+    expected_version: int,
+    sex: str | None = None,
+    birth_year: int | None = None,
+    birth_estimated: bool | None = None,
+    nationalities: Iterable[Country] | None = None,
+    languages: Iterable[Code] | None = None,
+    preferred_language: Code | None | _Keep = KEEP,
+    population_category: Code | None | _Keep = KEEP,
+    child_separation: str | None = None,
+) -> Person:
+    """Edit the pseudonymous core; refused if someone saved the person since it was read.
+
+    A year of birth cannot contradict a recorded exact date of birth (change the date in the
+    identity instead).
+    """
+    changed: list[str] = []
+    if sex is not None and sex != person.sex:
+        person.sex = _clean_choice(sex, Sex.values, "sex", blank=False)
+        changed.append("sex")
+    identity = Identity.objects.only("birth_date").get(person=person)
+    if birth_year is not None and birth_year != person.birth_year:
+        if identity.birth_date_value is not None:
+            raise ValidationError(
+                {"birth_year": _("The year of birth follows the recorded date of birth.")}
+            )
+        person.birth_year = _clean_birth(birth_date=None, birth_year=birth_year)[1]
+        changed.append("birth_year")
+    if birth_estimated is not None and birth_estimated != person.birth_estimated:
+        person.birth_estimated = birth_estimated and identity.birth_date_value is None
+        changed.append("birth_estimated")
+    if preferred_language is not KEEP and preferred_language != person.preferred_language:
+        _check_code(preferred_language, "language", "preferred_language", required=False)
+        person.preferred_language = preferred_language
+        changed.append("preferred_language")
+    if population_category is not KEEP and population_category != person.population_category:
+        _check_code(
+            population_category, "population_category", "population_category", required=False
+        )
+        person.population_category = population_category
+        changed.append("population_category")
+    age = youngest_age(
+        birth_year=person.birth_year, birth_date=identity.birth_date_value, on=_today()
+    )
+    if child_separation is not None and child_separation != person.child_separation:
+        person.child_separation = child_separation
+        changed.append("child_separation")
+    person.child_separation = _check_child_separation(person.child_separation, age=age)
+    save_versioned(person, expected_version=expected_version, fields=changed, actor=actor)
+    if nationalities is not None:
+        countries = list(nationalities)
+        if {c.pk for c in countries} != set(person.nationalities.values_list("pk", flat=True)):
+            person.nationalities.set(countries)
+            changed.append("nationalities")
+    if languages is not None:
+        language_list = list(languages)
+        for language in language_list:
+            _check_code(language, "language", "languages", required=True)
+        if {c.pk for c in language_list} != set(person.languages.values_list("pk", flat=True)):
+            person.languages.set(language_list)
+            changed.append("languages")
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changed_fields=changed)
+    return person
+
+
+@transaction.atomic
+def legal_basis_record(*, actor: User, person: Person, basis: str, reason: str) -> Person:
+    """Record (or replace) the legal basis for processing without consent, with its reason."""
+    basis, reason = _clean_legal_basis(basis, reason)
+    if not basis:
+        raise ValidationError({"legal_basis": _("Choose the legal basis.")})
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(
+        legal_basis=basis,
+        legal_basis_reason=reason,
+        legal_basis_recorded_at=now,
+        legal_basis_recorded_by=actor,
+        updated_at=now,
+        updated_by=actor,
+        version=F("version") + 1,
+    )
+    person.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=person,
+        changed_fields=["legal_basis", "legal_basis_reason"],
+    )
+    return person
+
+
+# --- identity ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def identity_update(
+    *,
+    actor: User,
+    identity: Identity,
+    expected_version: int,
+    given_names: str | None = None,
+    family_names: str | None = None,
+    other_spellings: Iterable[str] | None = None,
+    aliases: Iterable[str] | None = None,
+    phone_numbers: Iterable[str] | None = None,
+    birth_date: datetime.date | None | _Keep = KEEP,
+) -> Identity:
+    """Edit names, spellings, aliases, phones or the exact date of birth.
+
+    Refused, with nothing written, if someone saved the identity since ``expected_version`` was
+    read. Search keys are rebuilt from the new values; a new date of birth sets the person's
+    year of birth (no longer estimated).
+    """
+    new: dict[str, str] = {}
+    if given_names is not None:
+        new["given_names"] = " ".join(given_names.split())
+    if family_names is not None:
+        new["family_names"] = " ".join(family_names.split())
+    if other_spellings is not None:
+        new["other_spellings"] = json.dumps(_clean_names(other_spellings), ensure_ascii=False)
+    if aliases is not None:
+        new["aliases"] = json.dumps(_clean_names(aliases), ensure_ascii=False)
+    if phone_numbers is not None:
+        new["phones"] = json.dumps(_clean_phones(phone_numbers))
+    if birth_date is not KEEP:
+        if birth_date is not None:
+            _clean_birth(birth_date=birth_date, birth_year=None)
+        new["birth_date"] = birth_date.isoformat() if birth_date else ""
+    changed = [
+        name for name, value in new.items() if value != (getattr(identity, name) or _empty(name))
+    ]
+    for name in changed:
+        setattr(identity, name, new[name])
+    save_versioned(identity, expected_version=expected_version, fields=changed, actor=actor)
+    if "birth_date" in changed and isinstance(birth_date, datetime.date):
+        Person.objects.filter(pk=identity.person_id).update(
+            birth_year=birth_date.year,
+            birth_estimated=False,
+            updated_at=timezone.now(),
+            updated_by=actor,
+        )
+    kinds = set()
+    if {"given_names", "family_names", "other_spellings", "aliases"} & set(changed):
+        kinds.add(SearchKind.NAME)
+    if "phones" in changed:
+        kinds.add(SearchKind.PHONE)
+    if kinds:
+        _rebuild_search_keys(identity.person, kinds)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=identity, changed_fields=changed)
+    return identity
+
+
+def _empty(name: str) -> str:
+    return "[]" if name in {"other_spellings", "aliases", "phones"} else ""
+
+
+def _clean_document(data: DocumentInput) -> tuple[str, str]:
+    _check_code(data.document_type, "document_type", "document_type", required=True)
+    status = _clean_choice(data.status, DocumentStatus.values, "status", blank=False)
+    number = " ".join(data.number.split())
+    if status == DocumentStatus.NEVER_HAD and number:
+        raise ValidationError(
+            {"number": _("A document the person never had has no number: leave it empty.")}
+        )
+    return status, number
+
+
+def _document_create(*, actor: User, person: Person, data: DocumentInput) -> IdentityDocument:
+    status, number = _clean_document(data)
+    normalised = normalise_document_number(number)
+    document = IdentityDocument.objects.create(
+        person=person,
+        document_type=data.document_type,
+        number=number,
+        number_index=(
+            crypto.blind_index(normalised, context="people.identitydocument.number")
+            if normalised
+            else ""
+        ),
+        issuing_country=data.issuing_country,
+        status=status,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=document,
+        organisation=person.organisation,
+        changed_fields=[
+            "document_type",
+            "status",
+            *(["number"] if number else []),
+            *(["issuing_country"] if data.issuing_country else []),
+        ],
+    )
+    return document
+
+
+@transaction.atomic
+def document_add(*, actor: User, person: Person, data: DocumentInput) -> IdentityDocument:
+    document = _document_create(actor=actor, person=person, data=data)
+    _rebuild_search_keys(person, [SearchKind.DOCUMENT])
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *, actor: User, document: IdentityDocument, data: DocumentInput
+) -> IdentityDocument:
+    """Replace a document's details (its status changes most: held → confiscated…)."""
+    status, number = _clean_document(data)
+    changed = []
+    if data.document_type.pk != document.document_type_id:
+        changed.append("document_type")
+    if status != document.status:
+        changed.append("status")
+    if number != document.number:
+        changed.append("number")
+    if (data.issuing_country.pk if data.issuing_country else None) != document.issuing_country_id:
+        changed.append("issuing_country")
+    normalised = normalise_document_number(number)
+    document.document_type = data.document_type
+    document.status = status
+    document.number = number
+    document.number_index = (
+        crypto.blind_index(normalised, context="people.identitydocument.number")
+        if normalised
+        else ""
+    )
+    document.issuing_country = data.issuing_country
+    document.updated_at = timezone.now()
+    document.save()
+    if "number" in changed:
+        _rebuild_search_keys(document.person, [SearchKind.DOCUMENT])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=document,
+        organisation=document.person.organisation,
+        changed_fields=changed,
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: User, document: IdentityDocument) -> None:
+    """Remove a document recorded by mistake (a lost one stays, with the status "lost")."""
+    person = document.person
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=document)
+    document.delete()
+    _rebuild_search_keys(person, [SearchKind.DOCUMENT])
+
+
+# --- migration profile ------------------------------------------------------------------------
+
+
+def _migration_apply(
+    *, actor: User, person: Person, profile: MigrationProfile | None, data: MigrationInput
+) -> tuple[MigrationProfile, list[str]]:
+    status = _clean_choice(data.status, MigrationStatus.values, "status", blank=True)
+    expelled_from = _clean_choice(
+        data.expelled_from, ExpelledFrom.values, "expelled_from", blank=True
+    )
+    expulsion_type = _clean_choice(
+        data.expulsion_type, ExpulsionType.values, "expulsion_type", blank=True
+    )
+    errors: dict[str, str] = {}
+    if data.current_commune is not None and data.current_commune.level != AdminLevel.COMMUNE:
+        errors["current_commune"] = _("Choose a commune.")
+    for name in ("arrival_date", "expulsion_date"):
+        value = getattr(data, name)
+        if value is not None and value > _today():
+            errors[name] = _("This date is in the future.")
+    has_expulsion_detail = bool(
+        expulsion_type or data.expulsion_arrival_site or data.expulsion_date
+    )
+    if has_expulsion_detail and not expelled_from:
+        errors["expelled_from"] = _("Say which country expelled the person.")
+    if status == MigrationStatus.EXPELLED and not expelled_from:
+        errors["expelled_from"] = _("Say which country expelled the person.")
+    for position, point in enumerate(data.route, start=1):
+        if (point.site is None) == (point.country is None):
+            errors["route"] = _("Route stage %(position)s: give either a site or a country.") % {
+                "position": position
+            }
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, Any] = {
+        "origin_country": data.origin_country,
+        "origin_place": " ".join(data.origin_place.split()),
+        "arrival_date": data.arrival_date,
+        "current_commune": data.current_commune,
+        "intended_destination": data.intended_destination,
+        "status": status,
+        "expelled_from": expelled_from,
+        "expulsion_type": expulsion_type,
+        "expulsion_arrival_site": data.expulsion_arrival_site,
+        "expulsion_date": data.expulsion_date,
+    }
+    if profile is None:
+        profile = MigrationProfile(
+            organisation_id=person.organisation_id,
+            person=person,
+            created_by=actor,
+            updated_by=actor,
+        )
+        changed = [name for name, value in values.items() if value not in (None, "")]
+        old_route: list[tuple[int | None, str | None]] = []
+    else:
+        changed = [name for name, value in values.items() if getattr(profile, name) != value]
+        old_route = list(profile.route.values_list("site_id", "country_id"))
+    for name, value in values.items():
+        setattr(profile, name, value)
+    if profile.pk is None:
+        profile.save()
+    new_route = [
+        (p.site.pk if p.site else None, p.country.pk if p.country else None) for p in data.route
+    ]
+    if new_route != old_route:
+        changed.append("route")
+    return profile, changed
+
+
+def _write_route(profile: MigrationProfile, data: MigrationInput) -> None:
+    RoutePoint.objects.filter(profile=profile).delete()
+    RoutePoint.objects.bulk_create(
+        RoutePoint(profile=profile, position=position, site=p.site, country=p.country)
+        for position, p in enumerate(data.route, start=1)
+    )
+
+
+@transaction.atomic
+def migration_profile_save(
+    *, actor: User, person: Person, data: MigrationInput, expected_version: int | None = None
+) -> MigrationProfile:
+    """Create the person's migration profile, or replace its content (``expected_version``
+    required then: a stale edit is refused)."""
+    existing = MigrationProfile.objects.filter(person=person).first()
+    if existing is not None and expected_version is None:
+        raise ValidationError(_("This person already has a migration profile: edit it."))
+    profile, changed = _migration_apply(actor=actor, person=person, profile=existing, data=data)
+    created = existing is None
+    if existing is not None and expected_version is not None:
+        # Bumps the version even when only the route (its own table) changed.
+        fields = [name for name in changed if name != "route"]
+        save_versioned(profile, expected_version=expected_version, fields=fields, actor=actor)
+    if "route" in changed:
+        _write_route(profile, data)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=profile,
+        changed_fields=changed,
+    )
+    return profile
+
+
+# --- household links --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_link_add(
+    *, actor: User, person: Person, relative: Person, relationship: Code
+) -> HouseholdLink:
+    """Record that ``relative`` is the ``relationship`` of ``person`` (same organisation only).
+
+    A link does not change a child's unaccompanied or separated status: that is a caseworker's
+    determination (``person_update``).
+    """
+    _check_code(relationship, "relationship", "relationship", required=True)
+    if relative.organisation_id != person.organisation_id:
+        raise ValidationError({"relative": _("Choose a person registered by your organisation.")})
+    if relative.pk == person.pk:
+        raise ValidationError({"relative": _("A person cannot be linked to themselves.")})
+    if HouseholdLink.objects.filter(person=person, relative=relative).exists():
+        raise ValidationError({"relative": _("These two people are already linked.")})
+    link = HouseholdLink.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        relative=relative,
+        relationship=relationship,
+        created_by=actor,
+        updated_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=link,
+        changed_fields=["person", "relative", "relationship"],
+    )
+    return link
+
+
+@transaction.atomic
+def household_link_remove(*, actor: User, link: HouseholdLink) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=link)
+    link.delete()
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def _consent_create(*, actor: User, person: Person, data: ConsentInput, age: int) -> Consent:
+    scope = _clean_choice(data.scope, ConsentScope.values, "scope", blank=False)
+    given_by = _clean_choice(data.given_by, ConsentGiver.values, "given_by", blank=False)
+    method = _clean_choice(data.method, ConsentMethod.values, "method", blank=False)
+    _check_code(data.language, "language", "language", required=True)
+    _check_code(data.service_type, "service_type", "service_type", required=False)
+    errors: dict[str, Any] = {}
+    given_at = data.given_at or timezone.now()
+    if given_at > timezone.now():
+        errors["given_at"] = _("Consent cannot be given in the future.")
+    if scope == ConsentScope.REFERRAL:
+        if data.recipient_organisation is None and data.service_type is None:
+            errors["recipient_organisation"] = _(
+                "Name the organisation or the type of service the person agreed to be referred to."
+            )
+    else:
+        if data.service_type is not None:
+            errors["service_type"] = _("Only a referral consent names a service type.")
+        if data.recipient_organisation is not None and scope != ConsentScope.AUTHORITIES:
+            errors["recipient_organisation"] = _(
+                "Only a referral or a sharing consent names an organisation."
+            )
+    problems = consent_problems(
+        age=age, given_by=given_by, child_assent=data.child_assent, child_mature=data.child_mature
+    )
+    if problems:
+        errors["given_by"] = problems
+    if errors:
+        raise ValidationError(errors)
+    restrictions = [_clean_restriction(r) for r in data.restrictions]
+    consent = Consent.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        scope=scope,
+        recipient_organisation=data.recipient_organisation,
+        service_type=data.service_type,
+        given_by=given_by,
+        child_assent=data.child_assent and age < ADULT_AGE,
+        child_mature=data.child_mature and age < ADULT_AGE,
+        method=method,
+        language=data.language,
+        interpreter_used=data.interpreter_used,
+        given_at=given_at,
+        recorded_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    ConsentRestriction.objects.bulk_create(
+        ConsentRestriction(consent=consent, **values) for values in restrictions
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=consent,
+        changed_fields=[
+            "scope",
+            "given_by",
+            "method",
+            "language",
+            "interpreter_used",
+            "given_at",
+            *(["child_assent"] if age < ADULT_AGE else []),
+            *(["recipient_organisation"] if data.recipient_organisation else []),
+            *(["service_type"] if data.service_type else []),
+            *(["restrictions"] if restrictions else []),
+        ],
+    )
+    return consent
+
+
+def _clean_restriction(data: RestrictionInput) -> dict[str, Any]:
+    withhold = _clean_choice(data.withhold, DataCategory.values, "restrictions", blank=False)
+    audience = _clean_choice(data.audience, RestrictionAudience.values, "restrictions", blank=False)
+    if (audience == RestrictionAudience.ORGANISATION) != (data.organisation is not None):
+        raise ValidationError(
+            {"restrictions": _("Name the organisation only when withholding from one.")}
+        )
+    return {
+        "withhold": withhold,
+        "audience": audience,
+        "organisation": data.organisation,
+        "reason": data.reason.strip(),
+    }
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    person: Person,
+    scope: str,
+    given_by: str,
+    method: str,
+    language: Code,
+    child_assent: bool = False,
+    child_mature: bool = False,
+    interpreter_used: bool = False,
+    given_at: datetime.datetime | None = None,
+    recipient_organisation: Organisation | None = None,
+    service_type: Code | None = None,
+    restrictions: Sequence[RestrictionInput] = (),
+) -> Consent:
+    """Add a consent to the person's ledger.
+
+    Who may consent follows ``consent_rules.AGE_BANDS`` for the person's age on the day (the
+    youngest they can be when only the year is known): a caregiver for young children, with the
+    child's assent from 6, the child alone from 12 when judged mature.
+    """
+    data = ConsentInput(
+        scope=scope,
+        given_by=given_by,
+        method=method,
+        language=language,
+        child_assent=child_assent,
+        child_mature=child_mature,
+        interpreter_used=interpreter_used,
+        given_at=given_at,
+        recipient_organisation=recipient_organisation,
+        service_type=service_type,
+        restrictions=restrictions,
+    )
+    on = timezone.localdate(given_at) if given_at else None
+    return _consent_create(actor=actor, person=person, data=data, age=person_age(person, on=on))
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, reason: str = "") -> Consent:
+    """Withdraw a consent, at once: from now on ``consent_has`` answers False for it.
+
+    The record stays in the ledger with who withdrew it, when and why.
+    """
+    now = timezone.now()
+    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now,
+        withdrawn_by=actor,
+        withdrawal_reason=reason.strip(),
+        updated_at=now,
+        updated_by=actor,
+        version=F("version") + 1,
+    )
+    if updated != 1:
+        raise ValidationError(_("This consent has already been withdrawn."), code="withdrawn")
+    consent.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=consent,
+        changed_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
+    )
+    return consent
