@@ -222,6 +222,13 @@ def test_no_plaintext_identity_anywhere_in_the_tables(org_a: Any) -> None:
             given_by="self",
             method="thumbprint",
             language=code("language", "hau"),
+            restrictions=[
+                services.RestrictionInput(
+                    withhold="contact",
+                    audience="family",
+                    reason="Her uncle Kabirou wants to marry her off.",
+                )
+            ],
         ),
         reason="Lost trust after a phone call from Garba.",
     )
@@ -240,6 +247,7 @@ def test_no_plaintext_identity_anywhere_in_the_tables(org_a: Any) -> None:
         "1987-02-28",
         "dehydration",
         "phone call",
+        "kabirou",
     ):
         assert secret not in dump, secret
     # …while the values read back through the model.
