@@ -483,13 +483,14 @@ def person_update(
         )
         person.population_category = population_category
         changed.append("population_category")
-    age = youngest_age(
-        birth_year=person.birth_year, birth_date=identity.birth_date_value, on=_today()
-    )
     if child_separation is not None and child_separation != person.child_separation:
-        person.child_separation = child_separation
+        # Checked only when it changes: a separated child who has since turned 18 keeps the
+        # record of it, and other edits still go through.
+        age = youngest_age(
+            birth_year=person.birth_year, birth_date=identity.birth_date_value, on=_today()
+        )
+        person.child_separation = _check_child_separation(child_separation, age=age)
         changed.append("child_separation")
-    person.child_separation = _check_child_separation(person.child_separation, age=age)
     save_versioned(person, expected_version=expected_version, fields=changed, actor=actor)
     if nationalities is not None:
         countries = list(nationalities)
