@@ -67,6 +67,20 @@ PERMISSIONS: dict[str, Permission] = {
             "people.register",
             _("Register people and keep their identity, consents and household links current"),
         ),
+        Permission("cases.view", _("See the cases assigned to oneself")),
+        Permission("cases.view_all", _("See every case of own organisation")),
+        Permission(
+            "cases.manage",
+            _("Screen and assess people, open cases and work on the cases one sees"),
+        ),
+        Permission(
+            "cases.approve",
+            _("Approve or reject case plans and closures, reassign cases (not one's own)"),
+        ),
+        Permission(
+            "cases.view_gbv",
+            _("Read and write the GBV sections of own organisation's cases; every read is audited"),
+        ),
     ]
 }
 
@@ -74,10 +88,21 @@ _ALL_STAFF = ("home.view", "accounts.view_organisations", "geo.view")
 
 _PEOPLE_CASEWORK = ("people.view", "people.view_identity", "people.register")
 
+_CASEWORK = ("cases.view", "cases.manage")
+
 MATRIX: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK)),
-    Role.SUPERVISOR: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK)),
-    Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view")),
+    Role.CASEWORKER: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK, *_CASEWORK)),
+    Role.SUPERVISOR: frozenset(
+        (
+            *_ALL_STAFF,
+            *_PEOPLE_CASEWORK,
+            *_CASEWORK,
+            "cases.view_all",
+            "cases.approve",
+            "cases.view_gbv",
+        )
+    ),
+    Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view", "cases.view_gbv")),
     Role.SERVICE_FOCAL_POINT: frozenset(_ALL_STAFF),
     Role.MONITOR: frozenset((*_ALL_STAFF, "geo.manage_sites")),
     Role.OUTREACH_OFFICER: frozenset(_ALL_STAFF),

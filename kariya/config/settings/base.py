@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "kariya.accounts",
     "kariya.geo",
     "kariya.people",
+    "kariya.cases",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",

@@ -1,0 +1,172 @@
+"""Who may see or touch cases, screenings, assessments and GBV sections. The only place that
+decides it.
+
+Every ``*_get_for`` answers 404 (``Http404``) both when the record does not exist and when the
+actor may not reach it. The rules, one condition per line:
+
+- a record of another organisation does not exist for the actor;
+- a caseworker sees the cases assigned to them; a supervisor sees every case of the
+  organisation (``cases.view_all``); nobody else sees cases;
+- the GBV section is seen only by the GBV focal point and the supervisor of the owning
+  organisation (``cases.view_gbv``), and every read is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kariya.accounts.roles import permissions_for
+from kariya.cases.models import Case, GBVSection, Screening, VulnerabilityAssessment
+from kariya.core.audit import audit_record
+from kariya.core.models import AuditAction
+
+VIEW = "cases.view"
+VIEW_ALL = "cases.view_all"
+MANAGE = "cases.manage"
+APPROVE = "cases.approve"
+VIEW_GBV = "cases.view_gbv"
+
+
+def can(actor: Any, permission: str) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if getattr(actor, "organisation_id", None) is None:
+        return False
+    return permission in permissions_for(actor.role_codes())
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def visible_cases(actor: Any) -> QuerySet[Case]:
+    """The cases ``actor`` may see (an empty queryset when none)."""
+    if not can(actor, VIEW):
+        return Case.objects.none()
+    cases = Case.objects.filter(organisation_id=actor.organisation_id)
+    if can(actor, VIEW_ALL):
+        return cases  # type: ignore[no-any-return]
+    return cases.filter(caseworker_id=actor.pk)  # type: ignore[no-any-return]
+
+
+def can_see_case(actor: Any, case: Case) -> bool:
+    if not can(actor, VIEW):
+        return False
+    if case.organisation_id != actor.organisation_id:
+        return False
+    if can(actor, VIEW_ALL):
+        return True
+    return bool(case.caseworker_id == actor.pk)
+
+
+def can_work_on_case(actor: Any, case: Case) -> bool:
+    """Write to the case (notes, plan, services, transitions): who sees it and manages cases."""
+    return can(actor, MANAGE) and can_see_case(actor, case)
+
+
+def can_approve_case(actor: Any, case: Case) -> bool:
+    """A supervisor of the owning organisation (own requests excluded by the service)."""
+    if not can(actor, APPROVE):
+        return False
+    return bool(case.organisation_id == actor.organisation_id)
+
+
+def can_see_gbv(actor: Any, case: Case) -> bool:
+    if not can(actor, VIEW_GBV):
+        return False
+    return bool(case.organisation_id == actor.organisation_id)
+
+
+def _case(actor: Any, public_id: Any) -> Case:
+    try:
+        case: Case = (
+            visible_cases(actor)
+            .select_related("person", "caseworker", "opened_from")
+            .get(public_id=_uuid(public_id))
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    return case
+
+
+def case_get_for(actor: Any, public_id: Any) -> Case:
+    """A case the actor may see."""
+    return _case(actor, public_id)
+
+
+def case_get_for_edit(actor: Any, public_id: Any) -> Case:
+    """A case the actor may see and work on."""
+    if not can(actor, MANAGE):
+        raise Http404
+    return _case(actor, public_id)
+
+
+def case_get_for_gbv(actor: Any, public_id: Any) -> Case:
+    """A case of the actor's organisation, for a role that handles GBV sections (the GBV focal
+    point is not a caseworker: it reaches the case only to reach its GBV section)."""
+    if not can(actor, VIEW_GBV):
+        raise Http404
+    try:
+        case: Case = Case.objects.get(
+            public_id=_uuid(public_id), organisation_id=actor.organisation_id
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    return case
+
+
+def gbv_get_for(actor: Any, case: Case) -> GBVSection:
+    """The case's GBV section, for its GBV focal point or supervisor; the read is audited."""
+    if not can_see_gbv(actor, case):
+        raise Http404
+    try:
+        section: GBVSection = GBVSection.objects.prefetch_related("services_offered").get(
+            case_id=case.pk, organisation_id=actor.organisation_id
+        )
+    except GBVSection.DoesNotExist as exc:
+        raise Http404 from exc
+    audit_record(actor=actor, action=AuditAction.READ, obj=section)
+    return section
+
+
+def screening_get_for(actor: Any, public_id: Any) -> Screening:
+    """A screening of the actor's organisation: the screener, the caseworker of the case opened
+    from it, or a supervisor."""
+    if not can(actor, VIEW):
+        raise Http404
+    screenings = Screening.objects.filter(organisation_id=actor.organisation_id)
+    if not can(actor, VIEW_ALL):
+        screenings = screenings.filter(Q(screened_by_id=actor.pk) | Q(case__caseworker_id=actor.pk))
+    try:
+        screening: Screening = screenings.select_related("person", "office").get(
+            public_id=_uuid(public_id)
+        )
+    except Screening.DoesNotExist as exc:
+        raise Http404 from exc
+    return screening
+
+
+def assessment_get_for(actor: Any, public_id: Any) -> VulnerabilityAssessment:
+    """An assessment of the actor's organisation: its assessor, the caseworker of its case, or
+    a supervisor."""
+    if not can(actor, VIEW):
+        raise Http404
+    assessments = VulnerabilityAssessment.objects.filter(organisation_id=actor.organisation_id)
+    if not can(actor, VIEW_ALL):
+        assessments = assessments.filter(
+            Q(assessed_by_id=actor.pk) | Q(case__caseworker_id=actor.pk)
+        )
+    try:
+        assessment: VulnerabilityAssessment = assessments.prefetch_related(
+            "factors", "specific_needs", "migration_needs"
+        ).get(public_id=_uuid(public_id))
+    except VulnerabilityAssessment.DoesNotExist as exc:
+        raise Http404 from exc
+    return assessment
