@@ -90,9 +90,14 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     identities = access.identities_for_list(request.user, page.object_list)
-    this_year = timezone.localdate().year
+    today = timezone.localdate()
     rows = [
-        {"person": p, "identity": identities.get(p.pk), "age": this_year - p.birth_year}
+        {
+            "person": p,
+            "identity": identities.get(p.pk),
+            # From the year only (the exact date is identity): the youngest the person can be.
+            "age": services.youngest_age(birth_year=p.birth_year, birth_date=None, on=today),
+        }
         for p in page.object_list
     ]
     context = {
@@ -260,7 +265,7 @@ def person_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
             "identity": identity,
             "age": age,
             "nationalities": list(person.nationalities.all()),
-            "languages": list(person.languages.all()),
+            "spoken_languages": list(person.languages.all()),
             "documents": list(selectors.document_list(person=person)),
             "profile": selectors.migration_profile_for(person=person),
             "household": list(selectors.household_list(person=person)),
@@ -456,7 +461,8 @@ def migration_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     if adding_row:
         data = _with_added_row(data, "route")
     form = MigrationForm(data, initial=initial)
-    route: Any = RouteFormSet(data, initial=route_initial, prefix="route")
+    # Bound, the rows are what was posted: a stage left as it was is still a stage.
+    route: Any = RouteFormSet(data, initial=None if data else route_initial, prefix="route")
     if data is not None and not adding_row and form.is_valid() & route.is_valid():
         values = form.cleaned_data
         try:

@@ -17,6 +17,12 @@ from kariya.people.factories import code, register, services_consent
 from kariya.people.models import ConsentScope, DocumentStatus, Identity, Sex
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client: Any) -> None:
+    """Pages are French first; these tests read the English source messages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def moussa(org_a: Any) -> Any:
     return register(
