@@ -440,7 +440,7 @@ class RegistrationForm(
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        if data.get("consent_services"):
+        if data.get("consent_services") or data.get("other_consents"):
             # The shape of a consent record: who, how and in which language.
             for name in ("given_by", "method", "consent_language"):
                 if not data.get(name):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from kariya.core.models import AuditEvent
 from kariya.geo.models import Site
 from kariya.people import selectors, services
 from kariya.people.factories import code, register
@@ -579,3 +580,28 @@ def test_pages_and_service_messages_in_french(login: Any, org_a: Any) -> None:
     assert "Enregistrer une personne" in content
     assert "Cette personne ne peut pas être enregistrée" in content
     assert "Pièces d’identité" in content
+
+
+def test_other_consents_need_who_and_how(login: Any, org_a: Any) -> None:
+    before = _counts()
+    response = _post_registration(
+        login(org_a["caseworker"]),
+        org_a,
+        consent_services=None,
+        given_by="",
+        legal_basis="vital_interest",
+        legal_basis_reason="Unconscious on arrival at the transit centre, needs care now.",
+    )
+    assert response.status_code == 400
+    assert "given_by" in response.context["form"].errors
+    assert _counts() == before
+
+
+def test_document_edit_reads_identity_through_the_audited_path(
+    login: Any, org_a: Any, person: Any
+) -> None:
+    user = org_a["caseworker"]
+    document = person.documents.get()
+    reads = AuditEvent.objects.filter(actor=user, object_type="people.identity").count()
+    login(user).get(reverse("people:document_edit", args=[document.public_id]))
+    assert AuditEvent.objects.filter(actor=user, object_type="people.identity").count() == reads + 1
