@@ -384,7 +384,7 @@ class RegistrationForm(
         ],
     )
     legal_basis = forms.ChoiceField(
-        label=_("Without consent: legal basis"),
+        label=_("Legal basis"),
         required=False,
         choices=[("", _("None: the person consented")), *LEGAL_BASIS_CHOICES],
     )
