@@ -352,3 +352,43 @@ def test_identity_row_read_is_not_audited_for_other_org_people(
     login(user).get(reverse("people:person_list"))
     assert _identity_reads(user) == 0
     assert Identity.objects.filter(person=moussa).exists()
+
+
+def test_person_page_query_count_does_not_grow_with_the_ledger(
+    login: Any, org_a: Any, moussa: Any, relative: Any
+) -> None:
+    user = org_a["caseworker"]
+    client = login(user)
+    url = reverse("people:person_detail", args=[moussa.public_id])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for _i in range(4):
+        services.consent_record(
+            actor=user,
+            person=moussa,
+            scope=ConsentScope.REFERRAL,
+            given_by="self",
+            method="signature",
+            language=code("language", "fra"),
+            recipient_organisation=org_a.org,
+            restrictions=[services.RestrictionInput(withhold="health", audience="donors")],
+        )
+        services.document_add(
+            actor=user,
+            person=moussa,
+            data=services.DocumentInput(
+                document_type=code("document_type", "national_id"), status=DocumentStatus.LOST
+            ),
+        )
+        services.household_link_add(
+            actor=user,
+            person=moussa,
+            relative=register(user),
+            relationship=code("relationship", "sibling"),
+        )
+    assert count() == before
