@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kariya.accounts.models import Organisation
 from kariya.codelists.models import Code
+from kariya.geo.models import AdminUnit
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones
 from kariya.people.access import VIEW, VIEW_IDENTITY, can
@@ -22,8 +23,10 @@ from kariya.people.models import (
     ConsentScope,
     HouseholdLink,
     IdentityDocument,
+    MigrationProfile,
     Person,
     PersonSearchKey,
+    RoutePoint,
     SearchKind,
 )
 from kariya.people.services import normalise_document_number, search_key
@@ -75,16 +78,35 @@ def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any]:
     )
 
 
+SEARCH_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "newest": ("-registered_at", "-id"),
+    "oldest": ("registered_at", "id"),
+    "case_code": ("case_code",),
+}
+"""The sort choices of ``person_search`` (``order``)."""
+
+
 def person_search(
-    *, actor: Any, text: str = "", phone: str = "", document: str = "", case_code: str = ""
+    *,
+    actor: Any,
+    text: str = "",
+    phone: str = "",
+    document: str = "",
+    case_code: str = "",
+    sex: str = "",
+    population_category: Code | None = None,
+    commune: AdminUnit | None = None,
+    order: str = "newest",
 ) -> QuerySet[Person]:
-    """People of the actor's organisation matching every criterion given, newest first.
+    """People of the actor's organisation matching every criterion given, newest first
+    (``order``: one of ``SEARCH_ORDERINGS``).
 
     ``text`` matches whole name tokens, insensitive to case, accents and common transliteration
     variants (``matching.normalise.name_keys``); every token must match some name, spelling or
-    alias of the person. Searching by name, phone or document reveals identity, so it needs
-    ``people.view_identity``; by case code, ``people.view``. An unreadable phone number matches
-    nobody. Not evaluated: paginate it.
+    alias of the person. ``sex``, ``population_category`` and ``commune`` (the current commune
+    of the migration profile) filter the pseudonymous core. Searching by name, phone or
+    document reveals identity, so it needs ``people.view_identity``; by case code,
+    ``people.view``. An unreadable phone number matches nobody. Not evaluated: paginate it.
     """
     if not can(actor, VIEW):
         return Person.objects.none()  # type: ignore[no-any-return]
@@ -94,6 +116,12 @@ def person_search(
     people: QuerySet[Person] = Person.objects.filter(organisation_id=org_id)
     if case_code.strip():
         people = people.filter(case_code=casecodes.normalise(case_code))
+    if sex:
+        people = people.filter(sex=sex)
+    if population_category is not None:
+        people = people.filter(population_category_id=population_category.pk)
+    if commune is not None:
+        people = people.filter(migration_profile__current_commune_id=commune.pk)
     tokens = name_keys(text)
     if tokens:
         keys = {search_key(SearchKind.NAME, token) for token in tokens}
@@ -116,8 +144,37 @@ def person_search(
             "migration_profile__current_commune",
         )
         .prefetch_related("nationalities")
-        .order_by("-registered_at", "-id")
+        .order_by(*SEARCH_ORDERINGS.get(order, SEARCH_ORDERINGS["newest"]))
     )
+
+
+def relative_by_case_code(*, actor: Any, case_code: str) -> Person | None:
+    """The person of the actor's organisation with this case code (to link a relative)."""
+    if not case_code.strip():
+        return None
+    found: Person | None = person_search(actor=actor, case_code=case_code).first()
+    return found
+
+
+def migration_profile_for(*, person: Person) -> MigrationProfile | None:
+    """The person's migration profile with its route in order, or None."""
+    profile: MigrationProfile | None = (
+        MigrationProfile.objects.filter(person_id=person.pk)
+        .select_related(
+            "origin_country",
+            "current_commune__parent__parent",
+            "intended_destination",
+            "expulsion_arrival_site",
+        )
+        .prefetch_related(
+            Prefetch(
+                "route",
+                queryset=RoutePoint.objects.select_related("site", "country").order_by("position"),
+            )
+        )
+        .first()
+    )
+    return profile
 
 
 def consent_list(*, person: Person) -> QuerySet[Consent]:

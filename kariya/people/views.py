@@ -1,0 +1,652 @@
+"""The staff pages of people: search, registration with consent, and the person's record.
+
+Records come through ``access.py`` (404 for absent and for not allowed), lists through
+``selectors.py``, writes through ``services.py``. Identity is shown only to
+``people.view_identity`` and every identity read is audited by ``access``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kariya.accounts import selectors as accounts_selectors
+from kariya.core.gate import requires
+from kariya.core.http import AuthedRequest
+from kariya.core.viewhelpers import apply_errors, query_without_page
+from kariya.people import access, selectors, services
+from kariya.people.forms import (
+    IDENTITY_FILTERS,
+    MAX_ROWS,
+    MIGRATION_FIELDS,
+    ConsentForm,
+    ConsentWithdrawForm,
+    DocumentForm,
+    DocumentFormSet,
+    HouseholdLinkForm,
+    IdentityForm,
+    LegalBasisForm,
+    MigrationForm,
+    PersonCoreForm,
+    PersonFilterForm,
+    RegistrationForm,
+    RouteFormSet,
+    RoutePointForm,
+)
+from kariya.people.models import ConsentScope, Person
+
+VIEW = "people.view"
+REGISTER = "people.register"
+PAGE_SIZE = 50
+
+# Where a service's error belongs on the registration form when the names differ.
+REGISTRATION_ERROR_FIELDS = {"phones": "phone_numbers", "language": "consent_language"}
+IDENTITY_ERROR_FIELDS = {"phones": "phone_numbers"}
+
+
+def _apply(form: Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+    if rename and hasattr(error, "error_dict"):
+        error = ValidationError(
+            {rename.get(name, name): errors for name, errors in error.error_dict.items()}
+        )
+    apply_errors(form, error)
+
+
+def _status(*forms: Any) -> int:
+    return 400 if any(f.errors for f in forms) else 200
+
+
+def _detail(person: Person) -> Any:
+    return redirect("people:person_detail", public_id=person.public_id)
+
+
+# --- list / search ----------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def person_list(request: AuthedRequest) -> HttpResponse:
+    show_identity = access.can(request.user, access.VIEW_IDENTITY)
+    form = PersonFilterForm(request.GET or None, show_identity=show_identity)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.person_search(
+        actor=request.user,
+        case_code=filters.get("case_code", ""),
+        text=filters.get("name", "") if show_identity else "",
+        phone=filters.get("phone", "") if show_identity else "",
+        document=filters.get("document", "") if show_identity else "",
+        sex=filters.get("sex", ""),
+        population_category=filters.get("population_category"),
+        commune=filters.get("commune"),
+        order=filters.get("order") or "newest",
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    identities = access.identities_for_list(request.user, page.object_list)
+    today = timezone.localdate()
+    rows = [
+        {
+            "person": p,
+            "identity": identities.get(p.pk),
+            # From the year only (the exact date is identity): the youngest the person can be.
+            "age": services.youngest_age(birth_year=p.birth_year, birth_date=None, on=today),
+        }
+        for p in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query_without_page(request),
+        "show_identity": show_identity,
+        "can_register": access.can(request.user, REGISTER),
+        "identity_filters": IDENTITY_FILTERS,
+    }
+    template = (
+        "people/_person_rows.html"
+        if request.headers.get("HX-Request")
+        else "people/person_list.html"
+    )
+    return render(request, template, context)
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def _offices(request: AuthedRequest) -> Any:
+    return accounts_selectors.office_list(organisation=request.org).filter(is_active=True)
+
+
+def _consents(data: dict[str, Any]) -> list[services.ConsentInput]:
+    scopes = ([ConsentScope.SERVICES.value] if data["consent_services"] else []) + list(
+        data["other_consents"]
+    )
+    if not scopes or not (data["given_by"] and data["method"] and data["consent_language"]):
+        return []
+    return [
+        services.ConsentInput(
+            scope=scope,
+            given_by=data["given_by"],
+            method=data["method"],
+            language=data["consent_language"],
+            interpreter_used=data["interpreter_used"],
+            child_assent=data["child_assent"],
+            child_mature=data["child_mature"],
+        )
+        for scope in scopes
+    ]
+
+
+def _migration_input(data: dict[str, Any], route: list[dict[str, Any]] | None = None) -> Any:
+    values = {name: data[name] for name in MIGRATION_FIELDS}
+    values["status"] = values["status"] or ""
+    return services.MigrationInput(
+        **values,
+        route=tuple(services.RoutePointInput(**row) for row in (route or [])),
+    )
+
+
+def _with_added_row(data: Any, prefix: str) -> Any:
+    """The posted data with one more (empty) row: "add a row" without JavaScript."""
+    data = data.copy()
+    total = f"{prefix}-TOTAL_FORMS"
+    try:
+        count = int(data.get(total, "0"))
+    except ValueError:
+        count = 0
+    data[total] = str(min(count + 1, MAX_ROWS))
+    return data
+
+
+@requires(REGISTER)
+def person_register(request: AuthedRequest) -> HttpResponse:
+    offices = _offices(request)
+    user_office = request.user.office_id
+    initial = {"office": user_office} if offices.filter(pk=user_office).exists() else {}
+    data = request.POST if request.method == "POST" else None
+    adding_row = data is not None and "add_document" in data
+    if adding_row:
+        data = _with_added_row(data, "documents")
+    form = RegistrationForm(data, offices=offices, initial=initial)
+    documents: Any = DocumentFormSet(data, prefix="documents")
+    if data is not None and not adding_row and form.is_valid() & documents.is_valid():
+        values = form.cleaned_data
+        try:
+            person = services.person_register(
+                actor=request.user,
+                office=values["office"],
+                sex=values["sex"],
+                birth_date=values["birth_date"],
+                birth_year=values["birth_year"],
+                birth_estimated=values["birth_estimated"],
+                nationalities=values["nationalities"],
+                languages=values["languages"],
+                preferred_language=values["preferred_language"],
+                population_category=values["population_category"],
+                child_separation=values["child_separation"],
+                given_names=values["given_names"],
+                family_names=values["family_names"],
+                other_spellings=values["other_spellings"],
+                aliases=values["aliases"],
+                phone_numbers=values["phone_numbers"],
+                documents=[services.DocumentInput(**row) for row in documents.rows()],
+                migration=_migration_input(values) if form.migration_given() else None,
+                consents=_consents(values),
+                legal_basis=values["legal_basis"],
+                legal_basis_reason=values["legal_basis_reason"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc, REGISTRATION_ERROR_FIELDS)
+        else:
+            messages.success(
+                request,
+                _("The person has been registered with the case code %(code)s.")
+                % {"code": person.case_code},
+            )
+            return _detail(person)
+    return render(
+        request,
+        "people/person_register.html",
+        {"form": form, "documents": documents},
+        status=400 if not adding_row and data is not None else 200,
+    )
+
+
+ROW_FORMS = {"documents": DocumentForm, "route": RoutePointForm}
+
+
+@require_GET
+@requires(REGISTER)
+def formset_row(request: AuthedRequest, kind: str) -> HttpResponse:
+    """One more empty row of a formset (htmx), with the formset's new row count."""
+    form_class = ROW_FORMS.get(kind)
+    if form_class is None:
+        raise Http404
+    try:
+        index = int(request.GET.get(f"{kind}-TOTAL_FORMS", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 0 <= index < MAX_ROWS:
+        return HttpResponse(status=204)
+    form = form_class(prefix=f"{kind}-{index}", empty_permitted=True, use_required_attribute=False)
+    return render(
+        request,
+        "people/_formset_row.html",
+        {"row": form, "kind": kind, "index": index, "total": index + 1},
+    )
+
+
+# --- the person's page ------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def person_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for(request.user, public_id)
+    identity = None
+    if access.can(request.user, access.VIEW_IDENTITY):
+        identity = access.identity_get_for(request.user, public_id)
+    birth_date = identity.birth_date_value if identity else None
+    age = services.youngest_age(
+        birth_year=person.birth_year, birth_date=birth_date, on=timezone.localdate()
+    )
+    consents = selectors.consent_list(person=person).select_related("recorded_by", "withdrawn_by")
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "identity": identity,
+            "age": age,
+            "nationalities": list(person.nationalities.all()),
+            "spoken_languages": list(person.languages.all()),
+            "documents": list(selectors.document_list(person=person)),
+            "profile": selectors.migration_profile_for(person=person),
+            "household": list(selectors.household_list(person=person)),
+            "consents": list(consents),
+            "can_edit": access.can(request.user, REGISTER),
+        },
+    )
+
+
+@requires(REGISTER)
+def person_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    initial = {
+        "sex": person.sex,
+        "birth_year": person.birth_year,
+        "birth_estimated": person.birth_estimated,
+        "nationalities": list(person.nationalities.all()),
+        "languages": [c.code for c in person.languages.all()],
+        "preferred_language": person.preferred_language.code if person.preferred_language else "",
+        "population_category": (
+            person.population_category.code if person.population_category else ""
+        ),
+        "child_separation": person.child_separation,
+        "version": person.version,
+    }
+    form = PersonCoreForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        try:
+            services.person_update(
+                actor=request.user, person=person, expected_version=version, **values
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The person's record has been updated."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Edit the person")},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def identity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    identity = access.identity_get_for(request.user, public_id)
+    initial = {
+        "given_names": identity.given_names,
+        "family_names": identity.family_names,
+        "other_spellings": identity.spelling_list,
+        "aliases": identity.alias_list,
+        "phone_numbers": identity.phone_list,
+        "birth_date": identity.birth_date_value,
+        "version": identity.version,
+    }
+    form = IdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.identity_update(
+                actor=request.user,
+                identity=identity,
+                expected_version=values["version"],
+                given_names=values["given_names"],
+                family_names=values["family_names"],
+                other_spellings=values["other_spellings"],
+                aliases=values["aliases"],
+                phone_numbers=values["phone_numbers"],
+                birth_date=values["birth_date"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc, IDENTITY_ERROR_FIELDS)
+        else:
+            messages.success(request, _("The identity has been updated."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Edit the identity")},
+        status=_status(form),
+    )
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@requires(REGISTER)
+def document_add(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    if not access.can(request.user, access.VIEW_IDENTITY):
+        raise Http404  # document numbers are identity
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_add(
+                actor=request.user, person=person, data=services.DocumentInput(**form.cleaned_data)
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The document has been added."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Add a document")},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def document_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    document = access.document_get_for_edit(request.user, public_id)
+    person = document.person
+    # The form shows the number, which is identity: read (and audited) as such.
+    access.identity_get_for(request.user, person.public_id)
+    initial = {
+        "document_type": document.document_type.code,
+        "number": document.number,
+        "issuing_country": document.issuing_country_id or "",
+        "status": document.status,
+    }
+    form = DocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(
+                actor=request.user,
+                document=document,
+                data=services.DocumentInput(**form.cleaned_data),
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The document has been updated."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Edit the document")},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def document_remove(request: AuthedRequest, public_id: str) -> HttpResponse:
+    document = access.document_get_for_edit(request.user, public_id)
+    person = document.person
+    if request.method == "POST":
+        services.document_remove(actor=request.user, document=document)
+        messages.success(request, _("The document has been removed."))
+        return _detail(person)
+    return render(
+        request,
+        "people/confirm.html",
+        {
+            "person": person,
+            "title": _("Remove this document?"),
+            "explanation": _(
+                "Remove a document only when it was recorded by mistake. A lost or "
+                "confiscated document stays, with that status."
+            ),
+            "what": document.document_type.label,
+            "button": _("Remove the document"),
+        },
+    )
+
+
+# --- migration profile ------------------------------------------------------------------------
+
+
+@requires(REGISTER)
+def migration_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    profile = selectors.migration_profile_for(person=person)
+    initial: dict[str, Any] = {}
+    route_initial: list[dict[str, Any]] = []
+    if profile is not None:
+        initial = {name: getattr(profile, name) for name in MIGRATION_FIELDS}
+        initial["current_commune"] = (
+            profile.current_commune.pcode if profile.current_commune else ""
+        )
+        initial["expulsion_arrival_site"] = (
+            profile.expulsion_arrival_site.public_id if profile.expulsion_arrival_site else ""
+        )
+        initial["version"] = profile.version
+        route_initial = [
+            {"site": p.site.public_id if p.site else "", "country": p.country_id or ""}
+            for p in profile.route.all()
+        ]
+    data = request.POST if request.method == "POST" else None
+    adding_row = data is not None and "add_route" in data
+    if adding_row:
+        data = _with_added_row(data, "route")
+    form = MigrationForm(data, initial=initial)
+    # Bound, the rows are what was posted: a stage left as it was is still a stage.
+    route: Any = RouteFormSet(data, initial=None if data else route_initial, prefix="route")
+    if data is not None and not adding_row and form.is_valid() & route.is_valid():
+        values = form.cleaned_data
+        try:
+            services.migration_profile_save(
+                actor=request.user,
+                person=person,
+                data=_migration_input(values, route.rows()),
+                expected_version=values["version"] if profile is not None else None,
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The migration profile has been saved."))
+            return _detail(person)
+    return render(
+        request,
+        "people/migration_form.html",
+        {"form": form, "route": route, "person": person},
+        status=400 if not adding_row and data is not None else 200,
+    )
+
+
+# --- household links --------------------------------------------------------------------------
+
+
+@requires(REGISTER)
+def household_add(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    form = HouseholdLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        relative = selectors.relative_by_case_code(
+            actor=request.user, case_code=form.cleaned_data["case_code"]
+        )
+        if relative is None:
+            form.add_error(
+                "case_code", _("No person with this case code is registered by your organisation.")
+            )
+        else:
+            try:
+                services.household_link_add(
+                    actor=request.user,
+                    person=person,
+                    relative=relative,
+                    relationship=form.cleaned_data["relationship"],
+                )
+            except ValidationError as exc:
+                _apply(form, exc, {"relative": "case_code"})
+            else:
+                messages.success(request, _("The household link has been added."))
+                return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Link a relative")},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def household_remove(request: AuthedRequest, public_id: str) -> HttpResponse:
+    link = access.household_link_get_for_edit(request.user, public_id)
+    person = link.person
+    if request.method == "POST":
+        services.household_link_remove(actor=request.user, link=link)
+        messages.success(request, _("The household link has been removed."))
+        return _detail(person)
+    return render(
+        request,
+        "people/confirm.html",
+        {
+            "person": person,
+            "title": _("Remove this household link?"),
+            "explanation": _("Both people stay registered; only the link between them goes."),
+            "what": f"{link.relationship.label} — {link.relative.case_code}",
+            "button": _("Remove the link"),
+        },
+    )
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def _organisations() -> Any:
+    return accounts_selectors.organisation_list().filter(is_active=True)
+
+
+@requires(REGISTER)
+def consent_add(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    form = ConsentForm(request.POST or None, organisations=_organisations())
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        restrictions = []
+        if values["restriction_withhold"]:
+            restrictions.append(
+                services.RestrictionInput(
+                    withhold=values["restriction_withhold"],
+                    audience=values["restriction_audience"],
+                    organisation=values["restriction_organisation"],
+                    reason=values["restriction_reason"],
+                )
+            )
+        try:
+            services.consent_record(
+                actor=request.user,
+                person=person,
+                scope=values["scope"],
+                given_by=values["given_by"],
+                method=values["method"],
+                language=values["language"],
+                interpreter_used=values["interpreter_used"],
+                child_assent=values["child_assent"],
+                child_mature=values["child_mature"],
+                recipient_organisation=values["recipient_organisation"],
+                service_type=values["service_type"],
+                restrictions=restrictions,
+            )
+        except ValidationError as exc:
+            _apply(form, exc, {"restrictions": "restriction_withhold"})
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": _("Record a consent")},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def consent_withdraw(request: AuthedRequest, public_id: str) -> HttpResponse:
+    consent = access.consent_get_for_edit(request.user, public_id)
+    person = consent.person
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=request.user, consent=consent, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The consent has been withdrawn, from now on."))
+        return _detail(person)
+    return render(
+        request,
+        "people/consent_withdraw.html",
+        {"form": form, "person": person, "consent": consent},
+        status=_status(form),
+    )
+
+
+@requires(REGISTER)
+def legal_basis_record(request: AuthedRequest, public_id: str) -> HttpResponse:
+    person = access.person_get_for_edit(request.user, public_id)
+    form = LegalBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_basis_record(
+                actor=request.user,
+                person=person,
+                basis=form.cleaned_data["basis"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc, {"legal_basis": "basis", "legal_basis_reason": "reason"})
+        else:
+            messages.success(request, _("The legal basis has been recorded."))
+            return _detail(person)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Record a legal basis"),
+            "explanation": _(
+                "For a person who cannot or did not consent but must still be served, such as "
+                "in a medical emergency (vital interest) or under a court order."
+            ),
+        },
+        status=_status(form),
+    )
