@@ -21,6 +21,7 @@ class NavItem:
 
 ITEMS: list[NavItem] = [
     NavItem("core:home", _("Home"), "home.view"),
+    NavItem("people:person_list", _("People"), "people.view"),
     NavItem("accounts:user_list", _("Users"), "accounts.manage_users"),
     NavItem("accounts:organisation_list", _("Organisations"), "accounts.view_organisations"),
     NavItem("geo:site_list", _("Sites"), "geo.view"),

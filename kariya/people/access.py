@@ -63,6 +63,14 @@ def person_get_for_edit(actor: Any, public_id: Any) -> Person:
     return _person(actor, public_id, REGISTER)
 
 
+def person_get_for_document_edit(actor: Any, public_id: Any) -> Person:
+    """A person whose documents the actor may add to: document numbers are identity, so the
+    actor must register people and see identities."""
+    if not can(actor, VIEW_IDENTITY):
+        raise Http404
+    return person_get_for_edit(actor, public_id)
+
+
 def identity_get_for(actor: Any, person_public_id: Any) -> Identity:
     """The identity of a person of the actor's organisation. The read is audited."""
     person = _person(actor, person_public_id, VIEW)

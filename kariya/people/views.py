@@ -358,9 +358,7 @@ def identity_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @requires(REGISTER)
 def document_add(request: AuthedRequest, public_id: str) -> HttpResponse:
-    person = access.person_get_for_edit(request.user, public_id)
-    if not access.can(request.user, access.VIEW_IDENTITY):
-        raise Http404  # document numbers are identity
+    person = access.person_get_for_document_edit(request.user, public_id)
     form = DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
