@@ -54,10 +54,27 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+class Conflict(exceptions.APIException):
+    """A stale edit (optimistic locking): someone saved the record since it was read."""
+
+    status_code = 409
+    default_code = "stale"
+
+
+def _is_stale(exc: DjangoValidationError) -> bool:
+    return any(error.code == "stale" for error in getattr(exc, "error_list", []))
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django's ValidationError from a service becomes a 400 with its messages."""
+    """Django's ValidationError from a service becomes a 400 with its messages; a stale edit
+    (``code="stale"`` from ``core.locking``) a 409 Conflict with ``"code": "stale"``."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, DjangoValidationError) and _is_stale(exc):
+        response = drf_exception_handler(Conflict(detail=exc.messages[0]), context)
+        if response is not None:
+            response.data["code"] = "stale"
+        return response
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

@@ -168,6 +168,21 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package: served by Kariya, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets sharing a field name ("status", "method"…) get distinct, stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "kariya.people.models.DocumentStatus",
+        "MigrationStatusEnum": "kariya.people.models.MigrationStatus",
+        "ConsentMethodEnum": "kariya.people.models.ConsentMethod",
+        "CaseStatusEnum": "kariya.cases.workflow.Status",
+        "ApprovalKindEnum": "kariya.cases.workflow.ApprovalKind",
+        "PriorityEnum": "kariya.cases.priority.Priority",
+        "GoalStatusEnum": "kariya.cases.models.GoalStatus",
+        "ActionStatusEnum": "kariya.cases.models.ActionStatus",
+        "ApprovalStatusEnum": "kariya.cases.models.ApprovalStatus",
+        "VisitMethodEnum": "kariya.cases.models.VisitMethod",
+        "ScreeningOutcomeEnum": "kariya.cases.models.ScreeningOutcome",
+        "DeliveryOutcomeEnum": "kariya.cases.models.DeliveryOutcome",
+    },
 }
 
 LOGGING = {
