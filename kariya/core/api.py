@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination
+from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,6 +47,18 @@ class DeclaredPermission(BasePermission):
         if required not in permissions_for(user.role_codes()):  # type: ignore[union-attr]
             raise Http404
         return True
+
+
+class TokenAuthentication(DRFTokenAuthentication):
+    """``Authorization: Token …``, refused like a session for a user of a deactivated
+    organisation (see ``accounts.backends.KariyaBackend``)."""
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user, token = super().authenticate_credentials(key)
+        organisation = getattr(user, "organisation", None)
+        if organisation is not None and not organisation.is_active:
+            raise exceptions.AuthenticationFailed
+        return user, token
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -150,7 +150,7 @@ WHITENOISE_MAX_AGE = 7 * 24 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kariya.core.api.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kariya.core.api.DeclaredPermission"],
     "DEFAULT_PAGINATION_CLASS": "kariya.core.api.Pagination",

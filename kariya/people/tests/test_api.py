@@ -653,3 +653,19 @@ def test_search_terms_are_not_logged(
     assert client.get(API, {"name": "x" * 300}).status_code == 404
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "Moussa" not in logged and "96112233" not in logged
+
+
+def test_a_token_stops_working_with_its_organisation(
+    client: Client, org_a: Any, world: World
+) -> None:
+    token = Token.objects.create(user=org_a["caseworker"])
+    url = P.format(world.person.public_id)
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    org_a.org.is_active = False
+    org_a.org.save(update_fields=["is_active"])
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
+    org_a.org.is_active = True
+    org_a.org.save(update_fields=["is_active"])
+    org_a["caseworker"].is_active = False
+    org_a["caseworker"].save(update_fields=["is_active"])
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
