@@ -89,6 +89,8 @@ class OwnOrgField(PublicIdField):
     def get_queryset(self) -> QuerySet[Any]:
         request = self.context.get("request")
         org_id = getattr(getattr(request, "user", None), "organisation_id", None)
+        if org_id is None:
+            return self.model.objects.none()  # type: ignore[no-any-return]
         return self.model.objects.filter(organisation_id=org_id)  # type: ignore[no-any-return]
 
 
