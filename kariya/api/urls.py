@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from kariya.accounts.api import MeView, OfficeViewSet, OrganisationViewSet
+from kariya.cases.api import ApprovalViewSet, AssessmentViewSet, CaseViewSet, ScreeningViewSet
 from kariya.core.api import DeclaredPermission
 from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
+from kariya.people.api import PersonViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -15,6 +17,11 @@ router.register("offices", OfficeViewSet, basename="office")
 router.register("admin-units", AdminUnitViewSet, basename="adminunit")
 router.register("countries", CountryViewSet, basename="country")
 router.register("sites", SiteViewSet, basename="site")
+router.register("persons", PersonViewSet, basename="person")
+router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("cases", CaseViewSet, basename="case")
+router.register("approvals", ApprovalViewSet, basename="approval")
 
 
 class SchemaView(SpectacularAPIView):

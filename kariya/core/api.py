@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination
+from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,16 +49,45 @@ class DeclaredPermission(BasePermission):
         return True
 
 
+class TokenAuthentication(DRFTokenAuthentication):
+    """``Authorization: Token …``, refused like a session for a user of a deactivated
+    organisation (see ``accounts.backends.KariyaBackend``)."""
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user, token = super().authenticate_credentials(key)
+        organisation = getattr(user, "organisation", None)
+        if organisation is not None and not organisation.is_active:
+            raise exceptions.AuthenticationFailed
+        return user, token
+
+
 class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
 
+class Conflict(exceptions.APIException):
+    """A stale edit (optimistic locking): someone saved the record since it was read."""
+
+    status_code = 409
+    default_code = "stale"
+
+
+def _is_stale(exc: DjangoValidationError) -> bool:
+    return any(error.code == "stale" for error in getattr(exc, "error_list", []))
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django's ValidationError from a service becomes a 400 with its messages."""
+    """Django's ValidationError from a service becomes a 400 with its messages; a stale edit
+    (``code="stale"`` from ``core.locking``) a 409 Conflict with ``"code": "stale"``."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, DjangoValidationError) and _is_stale(exc):
+        response = drf_exception_handler(Conflict(detail=exc.messages[0]), context)
+        if response is not None:
+            response.data["code"] = "stale"
+        return response
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

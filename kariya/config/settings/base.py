@@ -150,7 +150,7 @@ WHITENOISE_MAX_AGE = 7 * 24 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kariya.core.api.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kariya.core.api.DeclaredPermission"],
     "DEFAULT_PAGINATION_CLASS": "kariya.core.api.Pagination",
@@ -168,6 +168,21 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package: served by Kariya, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets sharing a field name ("status", "method"…) get distinct, stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "kariya.people.models.DocumentStatus",
+        "MigrationStatusEnum": "kariya.people.models.MigrationStatus",
+        "ConsentMethodEnum": "kariya.people.models.ConsentMethod",
+        "CaseStatusEnum": "kariya.cases.workflow.Status",
+        "ApprovalKindEnum": "kariya.cases.workflow.ApprovalKind",
+        "PriorityEnum": "kariya.cases.priority.Priority",
+        "GoalStatusEnum": "kariya.cases.models.GoalStatus",
+        "ActionStatusEnum": "kariya.cases.models.ActionStatus",
+        "ApprovalStatusEnum": "kariya.cases.models.ApprovalStatus",
+        "VisitMethodEnum": "kariya.cases.models.VisitMethod",
+        "ScreeningOutcomeEnum": "kariya.cases.models.ScreeningOutcome",
+        "DeliveryOutcomeEnum": "kariya.cases.models.DeliveryOutcome",
+    },
 }
 
 LOGGING = {
