@@ -125,7 +125,7 @@ def api_payload(index: int, refs: dict[str, Any], office: Any) -> dict[str, Any]
         "sex": "male" if index % 2 else "female",
         "birth_year": 1980 + index % 25,
         "birth_estimated": True,
-        "nationalities": [refs["country"].iso2],
+        "nationalities": [refs["country"].iso3],
         "languages": [refs["language"].code],
         "given_names": f"{given} Api{index}",
         "family_names": f"Kariya{index % 997}",
@@ -136,11 +136,11 @@ def api_payload(index: int, refs: dict[str, Any], office: Any) -> dict[str, Any]
                 "document_type": refs["document_type"].code,
                 "status": "held",
                 "number": f"AX{index:08d}",
-                "issuing_country": refs["country"].iso2,
+                "issuing_country": refs["country"].iso3,
             }
         ],
         "migration": {
-            "origin_country": refs["country"].iso2,
+            "origin_country": refs["country"].iso3,
             "current_commune": refs["commune"].pcode,
             "status": "in_transit",
         },
