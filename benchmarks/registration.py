@@ -199,9 +199,7 @@ def main() -> int:
             for index in range(args.count):
                 body = json.dumps(api_payload(index, refs, office))
                 start = time.perf_counter()
-                response = client.post(
-                    "/api/v1/persons/", body, content_type="application/json"
-                )
+                response = client.post("/api/v1/persons/", body, content_type="application/json")
                 timings.append(time.perf_counter() - start)
                 if response.status_code != 201:
                     raise SystemExit(f"API registration failed: {response.status_code}")
