@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from kariya.accounts.models import Office, User
 from kariya.cases import services as case_services
@@ -126,7 +127,15 @@ def _map_header(header: Sequence[str], report: _Report) -> dict[int, Column]:
             continue
         column = resolve_header(text)
         if column is None:
-            report.errors.append([1, text, _("Unknown column: use the headers of the template.")])
+            # The text is not kept: a first row of data instead of headers would put names
+            # in the report. The column letter locates it.
+            report.errors.append(
+                [
+                    1,
+                    get_column_letter(index + 1),
+                    _("Unknown column header: use the headers of the template."),
+                ]
+            )
             continue
         if column.key in seen:
             report.errors.append([1, text, _("This column appears twice.")])
