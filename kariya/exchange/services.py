@@ -217,10 +217,14 @@ def _check_row(number: int, values: dict[str, Any], failed: set[str], report: _R
 
 
 def _consent_moment(day: datetime.date | None) -> datetime.datetime | None:
+    """The consent's time: 08:00 on its day, or now for today before 08:00. A day in the
+    future stays in the future, for the service to refuse."""
     if day is None:
         return None
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
-    return min(moment, timezone.now())
+    if day == timezone.localdate():
+        return min(moment, timezone.now())
+    return moment
 
 
 def _report_service_error(

@@ -296,3 +296,15 @@ def test_office_of_another_organisation_is_refused(client: Any, org_a: Any, org_
     )
     assert response.status_code == 400
     _nothing_saved()
+
+
+def test_consent_date_in_the_future_is_refused(org_a: Any) -> None:
+    from kariya.exchange.reading import Table
+
+    keys = [c.key for c in COLUMNS]
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    row = good_row(consent_date=tomorrow)
+    table = Table("csv", [c.header() for c in COLUMNS], [(2, [row.get(k, "") for k in keys])])
+    run = services.people_import(actor=org_a["supervisor"], office=_office(org_a), table=table)
+    assert [e[:2] for e in run.errors] == [[2, BY_KEY["consent_date"].header()]]
+    _nothing_saved()
