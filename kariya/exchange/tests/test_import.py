@@ -16,6 +16,7 @@ from kariya.exchange.columns import BY_KEY, COLUMNS
 from kariya.exchange.models import ImportRun, ImportStatus
 from kariya.exchange.reading import FileProblemError, read_csv, read_upload
 from kariya.exchange.tests.helpers import csv_bytes, good_row, upload, with_case
+from kariya.exchange.workbooks import people_template_xlsx
 from kariya.people.models import Consent, Identity, IdentityDocument, MigrationProfile, Person
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +309,30 @@ def test_consent_date_in_the_future_is_refused(org_a: Any) -> None:
     run = services.people_import(actor=org_a["supervisor"], office=_office(org_a), table=table)
     assert [e[:2] for e in run.errors] == [[2, BY_KEY["consent_date"].header()]]
     _nothing_saved()
+
+
+def test_csv_encodings_fall_back_to_latin_1() -> None:
+    from kariya.exchange.reading import decode_csv
+
+    assert decode_csv("\ufeffAïcha".encode()) == "Aïcha"
+    assert decode_csv("Aïcha – Bâ".encode("cp1252")) == "Aïcha – Bâ"
+    # 0x81 is undefined in Windows-1252: Latin-1 reads every byte.
+    assert decode_csv(b"A\x81\xefcha") == "A\x81ïcha"
+
+
+def test_xlsx_too_large_once_uncompressed(monkeypatch: Any) -> None:
+    from kariya.exchange import reading
+
+    monkeypatch.setattr(reading, "MAX_XLSX_UNCOMPRESSED", 1000)
+    with pytest.raises(FileProblemError, match="décompressé|uncompressed"):
+        reading.read_xlsx(people_template_xlsx())
+
+
+def test_error_report_csv_neutralises_formulas(client: Any, org_a: Any) -> None:
+    data = b"Sexe;=HYPERLINK(1)\nfemale;x\n"
+    _post(client, org_a, data)
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.REJECTED
+    text = client.get(f"/exchange/imports/{run.public_id}/errors.csv").content.decode("utf-8-sig")
+    assert "=HYPERLINK" not in text  # the unknown header is located by its letter, not quoted
+    assert ";B;" in text
