@@ -81,6 +81,17 @@ PERMISSIONS: dict[str, Permission] = {
             "cases.view_gbv",
             _("Read and write the GBV sections of own organisation's cases; every read is audited"),
         ),
+        Permission(
+            "exchange.import",
+            _("Import people, screenings and cases from XLSX or CSV files (all or nothing)"),
+        ),
+        Permission(
+            "exchange.export_cases",
+            _(
+                "Export own organisation's case lists (CSV, XLSX); names only with "
+                "people.view_identity; every export is audited"
+            ),
+        ),
     ]
 }
 
@@ -100,6 +111,8 @@ MATRIX: dict[str, frozenset[str]] = {
             "cases.view_all",
             "cases.approve",
             "cases.view_gbv",
+            "exchange.import",
+            "exchange.export_cases",
         )
     ),
     Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view", "cases.view_gbv")),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("kariya.accounts.urls")),
     path("geo/", include("kariya.geo.urls")),
     path("people/", include("kariya.people.urls")),
+    path("exchange/", include("kariya.exchange.urls")),
     path("api/", include("kariya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "kariya.geo",
     "kariya.people",
     "kariya.cases",
+    "kariya.exchange",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",
