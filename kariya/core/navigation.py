@@ -17,11 +17,16 @@ class NavItem:
     url_name: str
     label: Promise
     permission: str
+    # Shown as well to users holding any of these instead of ``permission``.
+    alternatives: tuple[str, ...] = ()
 
 
 ITEMS: list[NavItem] = [
     NavItem("core:home", _("Home"), "home.view"),
     NavItem("people:person_list", _("People"), "people.view"),
+    NavItem(
+        "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
+    ),
     NavItem("accounts:user_list", _("Users"), "accounts.manage_users"),
     NavItem("accounts:organisation_list", _("Organisations"), "accounts.view_organisations"),
     NavItem("geo:site_list", _("Sites"), "geo.view"),
@@ -36,7 +41,7 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     path = request.path
     items = []
     for item in ITEMS:
-        if has_permission(request, item.permission):
+        if any(has_permission(request, p) for p in (item.permission, *item.alternatives)):
             url = reverse(item.url_name)
             active = path == url if url == "/" else path.startswith(url)
             items.append({"url": url, "label": item.label, "active": active})
