@@ -9,9 +9,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kariya.accounts.models import User
+from kariya.accounts.roles import Role
 from kariya.cases import access
 from kariya.cases.models import (
     ActionStatus,
@@ -22,8 +26,14 @@ from kariya.cases.models import (
     CasePlanGoal,
     CaseStatusChange,
     FollowUpVisit,
+    Screening,
     ServiceDelivery,
+    VulnerabilityAssessment,
 )
+from kariya.cases.workflow import Status
+from kariya.codelists.models import Code
+from kariya.geo.models import AdminUnit
+from kariya.people.selectors import person_search
 
 # Tasks due within this many days count as "due"; earlier ones are overdue.
 DUE_SOON_DAYS = 7
@@ -131,4 +141,187 @@ def tasks_for(actor: Any, *, today: datetime.date | None = None, limit: int = 20
         due_actions=[a for a in actions if a.due_on >= today],
         overdue_follow_ups=[v for v in visits if v.due_on is not None and v.due_on < today],
         due_follow_ups=[v for v in visits if v.due_on is not None and v.due_on >= today],
+    )
+
+
+# --- pages: case search, overdue markers, a person's case panel ------------------------------
+
+# Sort orders the case list offers (key → ORDER BY). The first is the default; each ends on
+# "-id" so pages are stable. Priority and status sort by their meaning, not alphabetically.
+PRIORITY_RANK = DbCase(
+    When(priority="high", then=Value(0)),
+    When(priority="medium", then=Value(1)),
+    default=Value(2),
+)
+STATUS_RANK = DbCase(
+    *(When(status=value, then=Value(rank)) for rank, value in enumerate(Status.values)),
+    default=Value(len(Status.values)),
+)
+CASE_SORTS: dict[str, tuple[Any, ...]] = {
+    "-opened": ("-opened_at", "-id"),
+    "opened": ("opened_at", "id"),
+    "priority": (PRIORITY_RANK.asc(), "-opened_at", "-id"),
+    "status": (STATUS_RANK.asc(), "-opened_at", "-id"),
+}
+
+
+def case_search(
+    actor: Any,
+    *,
+    case_code: str = "",
+    text: str = "",
+    phone: str = "",
+    document: str = "",
+    status: str = "",
+    priority: str = "",
+    caseworker: Any = None,
+    commune: AdminUnit | None = None,
+    specific_need: Code | None = None,
+    sort: str = "-opened",
+) -> QuerySet[Case]:
+    """The cases ``actor`` may see (``access.visible_cases``) matching every filter given.
+
+    Case code, name, phone and document go through ``people.selectors.person_search`` (name,
+    phone and document need ``people.view_identity``: without it they match nothing). The
+    commune is the person's current commune (migration profile); a specific need matches the
+    UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
+    assessments. Only a supervisor (``cases.view_all``) filters by caseworker. Not evaluated:
+    paginate it; a page costs two queries (count and rows).
+    """
+    cases = access.visible_cases(actor)
+    if case_code.strip() or text.strip() or phone.strip() or document.strip():
+        people = person_search(
+            actor=actor, text=text, phone=phone, document=document, case_code=case_code
+        )
+        cases = cases.filter(person_id__in=people.values("pk"))
+    if status:
+        cases = cases.filter(status=status)
+    if priority:
+        cases = cases.filter(priority=priority)
+    if caseworker is not None and access.can(actor, access.VIEW_ALL):
+        cases = cases.filter(caseworker=caseworker)
+    if commune is not None:
+        cases = cases.filter(person__migration_profile__current_commune=commune)
+    if specific_need is not None:
+        needs = [
+            specific_need.pk,
+            *Code.objects.filter(parent=specific_need).values_list("pk", flat=True),
+        ]
+        through = VulnerabilityAssessment.specific_needs.through
+        cases = cases.filter(
+            Exists(
+                through.objects.filter(
+                    vulnerabilityassessment__person_id=OuterRef("person_id"),
+                    vulnerabilityassessment__organisation_id=actor.organisation_id,
+                    code_id__in=needs,
+                )
+            )
+        )
+    order = CASE_SORTS.get(sort, CASE_SORTS["-opened"])
+    return cases.select_related("person", "caseworker").order_by(*order)  # type: ignore[no-any-return]
+
+
+def cases_overdue(case_ids: list[int], *, today: datetime.date | None = None) -> set[int]:
+    """Of ``case_ids`` (already visible to the caller), those with a plan action still to do or
+    a planned follow-up visit past its date: one query, whatever the number of cases."""
+    today = today or timezone.localdate()
+    if not case_ids:
+        return set()
+    actions = (
+        CasePlanAction.objects.filter(
+            case_id__in=case_ids, status=ActionStatus.PENDING, due_on__lt=today
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    visits = (
+        FollowUpVisit.objects.filter(
+            case_id__in=case_ids, visited_on__isnull=True, due_on__lt=today
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    return set(actions.union(visits))
+
+
+def organisation_caseworkers(actor: Any) -> QuerySet[User]:
+    """The active caseworkers of the actor's organisation (to filter by or assign to)."""
+    return (  # type: ignore[no-any-return]
+        User.objects.filter(
+            organisation_id=actor.organisation_id,
+            is_active=True,
+            roles__role=Role.CASEWORKER,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def case_action(*, case: Case, public_id: Any) -> CasePlanAction:
+    """A plan action of ``case`` (which the caller got through ``access``), or 404."""
+    return get_object_or_404(
+        CasePlanAction.objects.select_related("case"), case=case, public_id=public_id
+    )
+
+
+def case_pending_approval(*, case: Case) -> CaseApproval | None:
+    """The request awaiting a decision on ``case`` (at most one)."""
+    approval: CaseApproval | None = (
+        CaseApproval.objects.filter(case=case, status="pending")
+        .select_related("requested_by")
+        .first()
+    )
+    return approval
+
+
+def case_approvals(*, case: Case) -> QuerySet[CaseApproval]:
+    return CaseApproval.objects.filter(case=case).select_related(  # type: ignore[no-any-return]
+        "requested_by", "decided_by"
+    )
+
+
+def case_planned_visits(*, case: Case) -> QuerySet[FollowUpVisit]:
+    """Follow-up visits of ``case`` planned and not yet made, soonest first."""
+    return FollowUpVisit.objects.filter(  # type: ignore[no-any-return]
+        case=case, visited_on__isnull=True
+    ).order_by("due_on", "id")
+
+
+def case_assessments(*, case: Case) -> QuerySet[VulnerabilityAssessment]:
+    return VulnerabilityAssessment.objects.filter(case=case).order_by(  # type: ignore[no-any-return]
+        "-assessed_on", "-id"
+    )
+
+
+@dataclass
+class PersonCasework:
+    screenings: list[Screening]
+    assessments: list[VulnerabilityAssessment]
+    cases: list[Case]
+
+
+PANEL_LIMIT = 20
+
+
+def person_casework(actor: Any, person: Any, *, limit: int = PANEL_LIMIT) -> PersonCasework:
+    """What the actor may see of a person's screenings, assessments and cases (newest first,
+    at most ``limit`` each): three queries."""
+    return PersonCasework(
+        screenings=list(
+            access.visible_screenings(actor)
+            .filter(person_id=person.pk)
+            .select_related("office", "case")
+            .order_by("-screened_on", "-id")[:limit]
+        ),
+        assessments=list(
+            access.visible_assessments(actor)
+            .filter(person_id=person.pk)
+            .order_by("-assessed_on", "-id")[:limit]
+        ),
+        cases=list(
+            access.visible_cases(actor)
+            .filter(person_id=person.pk)
+            .select_related("caseworker")
+            .order_by("-opened_at", "-id")[:limit]
+        ),
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kariya.core.urls")),
     path("accounts/", include("kariya.accounts.urls")),
     path("geo/", include("kariya.geo.urls")),
+    path("cases/", include("kariya.cases.urls")),
     path("api/", include("kariya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
