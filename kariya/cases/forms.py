@@ -75,6 +75,18 @@ class CodeChoices(forms.ModelMultipleChoiceField):
             groups.setdefault(group, []).append((str(code.pk), _label(code)))
         self.widget.choices = list(groups.items())
 
+    @staticmethod
+    def groups(bound: Any) -> list[tuple[str, list[Any], bool]]:
+        """(group label, its checkboxes, whether one is ticked) for the template, which shows
+        each group folded unless something in it is ticked (short pages on a phone)."""
+        widgets = list(bound.subwidgets)
+        grouped, start = [], 0
+        for label, choices in bound.field.widget.choices:
+            chunk = widgets[start : start + len(choices)]
+            start += len(choices)
+            grouped.append((label, chunk, any(w.data["selected"] for w in chunk)))
+        return grouped
+
     def get_bound_field(self, form: forms.BaseForm, field_name: str) -> Any:
         self._set_grouped_choices()
         return super().get_bound_field(form, field_name)
@@ -150,6 +162,20 @@ class CaseSearchForm(forms.Form):
             field.label_from_instance = lambda u: u.get_full_name() or u.username
         need: Any = self.fields["specific_need"]
         need.label_from_instance = _label
+
+    PRIMARY = ("case_code", "name", "status", "priority")
+
+    def primary_fields(self) -> list[Any]:
+        return [self[name] for name in self.PRIMARY if name in self.fields]
+
+    def more_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in self.PRIMARY]
+
+    def more_used(self) -> bool:
+        """Whether a secondary filter is set (its fold then opens)."""
+        return any(
+            self.data.get(name) for name in self.fields if name not in (*self.PRIMARY, "sort")
+        )
 
 
 # --- screening, opening a case, assessment --------------------------------------------------

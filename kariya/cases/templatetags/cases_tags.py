@@ -14,6 +14,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from kariya.cases import access, selectors
+from kariya.cases.forms import CodeChoices
 
 register = template.Library()
 
@@ -41,3 +42,21 @@ def person_case_panel(context: template.Context, person: Any) -> dict[str, Any]:
         "can_manage": access.can(actor, access.MANAGE),
         "request": request,
     }
+
+
+@register.filter
+def code_groups(bound: Any) -> list[tuple[str, list[Any], bool]]:
+    """The checkboxes of a ``forms.CodeChoices`` field, grouped (see ``CodeChoices.groups``)."""
+    return CodeChoices.groups(bound)
+
+
+@register.filter
+def is_code_choices(bound: Any) -> bool:
+    return isinstance(getattr(bound, "field", None), CodeChoices)
+
+
+@register.filter
+def is_checkbox(bound: Any) -> bool:
+    return getattr(bound.field.widget, "input_type", "") == "checkbox" and not getattr(
+        bound.field.widget, "allow_multiple_selected", False
+    )
