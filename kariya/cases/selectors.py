@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as DbCase
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from kariya.cases.models import (
     ServiceDelivery,
     VulnerabilityAssessment,
 )
+from kariya.cases.priority import Priority
 from kariya.cases.workflow import Status
 from kariya.codelists.models import Code
 from kariya.geo.models import AdminUnit
@@ -146,23 +146,65 @@ def tasks_for(actor: Any, *, today: datetime.date | None = None, limit: int = 20
 
 # --- pages: case search, overdue markers, a person's case panel ------------------------------
 
-# Sort orders the case list offers (key → ORDER BY). The first is the default; each ends on
-# "-id" so pages are stable. Priority and status sort by their meaning, not alphabetically.
-PRIORITY_RANK = DbCase(
-    When(priority="high", then=Value(0)),
-    When(priority="medium", then=Value(1)),
-    default=Value(2),
-)
-STATUS_RANK = DbCase(
-    *(When(status=value, then=Value(rank)) for rank, value in enumerate(Status.values)),
-    default=Value(len(Status.values)),
-)
-CASE_SORTS: dict[str, tuple[Any, ...]] = {
+# Sort orders of the case list. "-opened" (the default) and "opened" are one index range
+# (``case_org_opened``). Priority and status sort by their meaning, not alphabetically: rather
+# than ordering by a CASE expression (a sort of every visible case, which no index serves on
+# both databases), the list is read as consecutive segments, one per value in order, each an
+# index range (``case_org_priority``, ``case_org_status``) — see :class:`SegmentedCases`.
+OPENED_ORDER: dict[str, tuple[str, ...]] = {
     "-opened": ("-opened_at", "-id"),
     "opened": ("opened_at", "id"),
-    "priority": (PRIORITY_RANK.asc(), "-opened_at", "-id"),
-    "status": (STATUS_RANK.asc(), "-opened_at", "-id"),
 }
+SEGMENTED_ORDER: dict[str, tuple[str, list[str]]] = {
+    "priority": ("priority", [Priority.HIGH, Priority.MEDIUM, Priority.LOW]),
+    "status": ("status", list(Status.values)),
+}
+CASE_SORTS = [*OPENED_ORDER, *SEGMENTED_ORDER]
+
+
+class SegmentedCases:
+    """Cases ordered by the values of ``field`` in the given order, newest first within each
+    value, readable by slices like a queryset (so ``Paginator`` takes it).
+
+    ``count()`` is one grouped query; a slice reads only the segments it spans, each with
+    ``field = value ORDER BY opened_at DESC, id DESC`` and OFFSET/LIMIT within it: one query
+    per segment touched (at most one per value, usually one), whatever the number of rows.
+    """
+
+    def __init__(self, cases: QuerySet[Case], field: str, values: list[str]) -> None:
+        self.cases = cases
+        self.field = field
+        self.values = values
+        self._counts: dict[str, int] | None = None
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            rows = self.cases.order_by().values_list(self.field).annotate(n=Count("id"))
+            self._counts = dict(rows)
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts().get(value, 0) for value in self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("SegmentedCases supports plain slices only")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        rows: list[Case] = []
+        offset = 0  # position of the current segment's first row in the whole list
+        for value in self.values:
+            size = self.counts().get(value, 0)
+            lo, hi = max(start, offset), min(stop, offset + size)
+            if lo < hi:
+                segment = self.cases.filter(**{self.field: value}).order_by("-opened_at", "-id")
+                rows.extend(segment[lo - offset : hi - offset])
+            offset += size
+            if offset >= stop:
+                break
+        return rows
 
 
 def case_search(
@@ -178,15 +220,16 @@ def case_search(
     commune: AdminUnit | None = None,
     specific_need: Code | None = None,
     sort: str = "-opened",
-) -> QuerySet[Case]:
+) -> QuerySet[Case] | SegmentedCases:
     """The cases ``actor`` may see (``access.visible_cases``) matching every filter given.
 
     Case code, name, phone and document go through ``people.selectors.person_search`` (name,
     phone and document need ``people.view_identity``: without it they match nothing). The
     commune is the person's current commune (migration profile); a specific need matches the
     UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
-    assessments. Only a supervisor (``cases.view_all``) filters by caseworker. Not evaluated:
-    paginate it; a page costs two queries (count and rows).
+    assessments. Only a supervisor (``cases.view_all``) filters by caseworker. ``sort`` is one
+    of ``CASE_SORTS``. Not evaluated: paginate it; a page costs two queries (count and rows),
+    or one more per extra segment a page spans for the priority and status orders.
     """
     cases = access.visible_cases(actor)
     if case_code.strip() or text.strip() or phone.strip() or document.strip():
@@ -212,13 +255,15 @@ def case_search(
             Exists(
                 through.objects.filter(
                     vulnerabilityassessment__person_id=OuterRef("person_id"),
-                    vulnerabilityassessment__organisation_id=actor.organisation_id,
                     code_id__in=needs,
                 )
             )
         )
-    order = CASE_SORTS.get(sort, CASE_SORTS["-opened"])
-    return cases.select_related("person", "caseworker").order_by(*order)  # type: ignore[no-any-return]
+    cases = cases.select_related("person", "caseworker")
+    if sort in SEGMENTED_ORDER:
+        field, values = SEGMENTED_ORDER[sort]
+        return SegmentedCases(cases, field, values)
+    return cases.order_by(*OPENED_ORDER.get(sort, OPENED_ORDER["-opened"]))  # type: ignore[no-any-return]
 
 
 def cases_overdue(case_ids: list[int], *, today: datetime.date | None = None) -> set[int]:

@@ -685,3 +685,47 @@ def test_person_case_panel_renders_what_the_actor_may_see(org_a: Any, world: Any
     assert f"/cases/{world['case'].public_id}/" not in html
     assert "No case you can see." in html
     assert render(org_a["monitor"]).strip() == ""
+
+
+def test_priority_and_status_orders_page_across_segments(org_a: Any) -> None:
+    from django.core.paginator import Paginator
+
+    from kariya.cases import selectors
+
+    actor = org_a["caseworker"]
+    made = []
+    for rating in ["low", "high", "medium", "high", "low", "medium", "high"]:
+        case = open_case(actor)
+        Case.objects.filter(pk=case.pk).update(priority=rating)
+        made.append(case.pk)
+    rank = {"high": 0, "medium": 1, "low": 2}
+    expected = sorted(
+        Case.objects.filter(pk__in=made),
+        key=lambda c: (rank[c.priority], -c.opened_at.timestamp(), -c.pk),
+    )
+    results = selectors.case_search(actor, sort="priority")
+    paginator = Paginator(results, 3)
+    assert paginator.count == 7
+    seen = [c for n in paginator.page_range for c in paginator.page(n).object_list]
+    assert [c.pk for c in seen] == [c.pk for c in expected]
+    # Status order follows the workflow, not the alphabet.
+    first = Case.objects.get(pk=made[0])
+    services.case_transition(
+        actor=actor, case=first, to_status="assessment", expected_version=first.version
+    )
+    by_status = list(selectors.case_search(actor, sort="status")[0:7])
+    assert by_status[-1].pk == first.pk
+    assert {c.status for c in by_status[:-1]} == {"open"}
+
+
+def test_case_list_query_count_is_bounded_for_the_priority_order(client: Any, org_a: Any) -> None:
+    actor = org_a["supervisor"]
+    client.force_login(actor)
+    for rating in ["low", "high"]:
+        case = open_case(org_a["caseworker"])
+        Case.objects.filter(pk=case.pk).update(priority=rating)
+    few = _queries(client, "/cases/?sort=priority")
+    for rating in ["low", "high", "low", "high"]:
+        case = open_case(org_a["caseworker"])
+        Case.objects.filter(pk=case.pk).update(priority=rating)
+    assert _queries(client, "/cases/?sort=priority") == few
