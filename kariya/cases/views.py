@@ -9,7 +9,7 @@ writes through ``services.py``; a service's ``ValidationError`` goes back onto t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -70,7 +70,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             "sort": data["sort"] or "-opened",
         }
     cases = selectors.case_search(actor, **filters) if not form.errors else Case.objects.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A queryset, or for the priority and status orders a SegmentedCases (count + slices).
+    page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     overdue = selectors.cases_overdue([c.pk for c in rows])
     names = people_access.identities_for_list(actor, [c.person for c in rows])
