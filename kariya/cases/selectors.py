@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from kariya.cases.priority import Priority
 from kariya.cases.workflow import Status
 from kariya.codelists.models import Code
 from kariya.geo.models import AdminUnit
+from kariya.people.models import MigrationProfile
 from kariya.people.selectors import person_search
 
 # Tasks due within this many days count as "due"; earlier ones are overdue.
@@ -243,20 +244,22 @@ def case_search(
         cases = cases.filter(priority=priority)
     if caseworker is not None and access.can(actor, access.VIEW_ALL):
         cases = cases.filter(caseworker=caseworker)
+    # Both as "person_id IN (subquery)": measured at 1 M persons, the semi-join beats the join
+    # through the person (commune) and the correlated EXISTS (specific need) on both databases.
     if commune is not None:
-        cases = cases.filter(person__migration_profile__current_commune=commune)
+        cases = cases.filter(
+            person_id__in=MigrationProfile.objects.filter(current_commune=commune).values(
+                "person_id"
+            )
+        )
     if specific_need is not None:
         needs = [
             specific_need.pk,
             *Code.objects.filter(parent=specific_need).values_list("pk", flat=True),
         ]
-        through = VulnerabilityAssessment.specific_needs.through
         cases = cases.filter(
-            Exists(
-                through.objects.filter(
-                    vulnerabilityassessment__person_id=OuterRef("person_id"),
-                    code_id__in=needs,
-                )
+            person_id__in=VulnerabilityAssessment.objects.filter(specific_needs__in=needs).values(
+                "person_id"
             )
         )
     cases = cases.select_related("person", "caseworker")

@@ -282,8 +282,7 @@ def _case_page(
     pending = selectors.case_pending_approval(case=case)
     may_decide = (
         pending is not None
-        and can_approve
-        and actor.pk not in (pending.requested_by_id, case.caseworker_id)
+        and selectors.approvals_pending_for(actor).filter(pk=pending.pk).exists()
     )
     assessments = list(selectors.case_assessments(case=case)[:5])
     latest = assessments[0] if assessments else None
@@ -438,9 +437,13 @@ def approval_request(request: AuthedRequest, public_id: Any) -> HttpResponse:
 @requires("cases.approve")
 def approval_decide(request: AuthedRequest, public_id: Any, approval_id: Any) -> HttpResponse:
     case = access.case_get_for(request.user, public_id)
-    approval = selectors.case_pending_approval(case=case)
-    if approval is None or str(approval.public_id) != str(approval_id):
-        raise Http404
+    approval = (
+        selectors.approvals_pending_for(request.user)
+        .filter(case=case, public_id=approval_id)
+        .first()
+    )
+    if approval is None:
+        raise Http404  # not pending, not this case's, or one the actor may not decide
     form = forms.DecisionForm(request.POST)
 
     def do(data: dict[str, Any]) -> None:

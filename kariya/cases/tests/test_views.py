@@ -228,18 +228,29 @@ def _posts(w: dict[str, Any], org: Any) -> list[tuple[str, dict[str, Any], str, 
             "caseworker",
             VulnerabilityAssessment.objects.count,
         ),
-        # Last: the case then belongs to another caseworker.
+        # Then the case belongs to another caseworker...
         (
             f"/cases/{c}/assign/",
             lambda: {"caseworker": other_caseworker.public_id, "version": _version(case)},
             "supervisor",
             lambda: Case.objects.filter(caseworker=other_caseworker).count(),
         ),
+        # ... and last, the supervisor approves the closure requested above (it closes).
+        (
+            lambda: (
+                f"/cases/{c}/approvals/"
+                f"{CaseApproval.objects.get(status='pending').public_id}/decide/"
+            ),
+            {"decision": "approve", "comment": "D'accord"},
+            "supervisor",
+            lambda: CaseApproval.objects.filter(status="approved").count(),
+        ),
     ]
 
 
 def test_every_post_four_ways(client: Any, org_a: Any, org_b: Any, world: Any) -> None:
-    for url, values, role, count in _posts(world, org_a):
+    for path, values, role, count in _posts(world, org_a):
+        url = path() if callable(path) else path
         data = values() if callable(values) else values
         before = count()
         client.logout()
