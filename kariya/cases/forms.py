@@ -259,7 +259,9 @@ class CaseOpenForm(Form):
         help_text=_("Leave empty to take the case yourself."),
     )
 
-    def __init__(self, *args: Any, caseworkers: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, caseworkers: Any = None, can_take: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if caseworkers is None:
             del self.fields["caseworker"]
@@ -267,6 +269,11 @@ class CaseOpenForm(Form):
             field: Any = self.fields["caseworker"]
             field.queryset = caseworkers
             field.label_from_instance = lambda u: u.get_full_name() or u.username
+            if not can_take:
+                # A supervisor who is not a caseworker must choose one.
+                field.required = True
+                field.empty_label = "—"
+                field.help_text = ""
 
 
 def factor_field_name(level: str, kind: str) -> str:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kariya.accounts.roles import Role
 from kariya.cases import access, factors, forms, priority, selectors, services, workflow
 from kariya.cases.models import Case, ScreeningOutcome
 from kariya.cases.workflow import ApprovalKind, Status
@@ -41,6 +42,14 @@ def _caseworkers_if_supervisor(request: AuthedRequest) -> Any:
     if access.can(request.user, access.APPROVE):
         return selectors.organisation_caseworkers(request.user)
     return None
+
+
+def _open_form(request: AuthedRequest, data: Any = None) -> forms.CaseOpenForm:
+    return forms.CaseOpenForm(
+        data,
+        caseworkers=_caseworkers_if_supervisor(request),
+        can_take=Role.CASEWORKER in request.user.role_codes(),
+    )
 
 
 # --- case list ------------------------------------------------------------------------------
@@ -129,7 +138,7 @@ def _screening_page(
         and access.can(actor, access.MANAGE)
     )
     if can_open and open_form is None:
-        open_form = forms.CaseOpenForm(caseworkers=_caseworkers_if_supervisor(request))
+        open_form = _open_form(request)
     return render(
         request,
         "cases/screening_detail.html",
@@ -156,7 +165,7 @@ def screening_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
 @requires("cases.manage")
 def case_open(request: AuthedRequest, public_id: Any) -> HttpResponse:
     screening = access.screening_get_for(request.user, public_id)
-    form = forms.CaseOpenForm(request.POST, caseworkers=_caseworkers_if_supervisor(request))
+    form = _open_form(request, request.POST)
     if form.is_valid():
         try:
             case = services.case_open(

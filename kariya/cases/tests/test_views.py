@@ -740,3 +740,19 @@ def test_case_list_query_count_is_bounded_for_the_priority_order(client: Any, or
         case = open_case(org_a["caseworker"])
         Case.objects.filter(pk=case.pk).update(priority=rating)
     assert _queries(client, "/cases/?sort=priority") == few
+
+
+def test_a_supervisor_who_is_not_a_caseworker_must_choose_one(client: Any, org_a: Any) -> None:
+    screening = screen(org_a["caseworker"])
+    client.force_login(org_a["supervisor"])
+    response = client.post(f"/cases/screenings/{screening.public_id}/open/", {"caseworker": ""})
+    assert response.status_code == 400
+    assert response.context["open_form"].errors["caseworker"]
+    assert not Case.objects.exists()
+
+
+def test_identity_filters_only_for_roles_that_see_identities(db: Any) -> None:
+    from kariya.cases.forms import CaseSearchForm
+
+    assert {"name", "phone", "document"} <= set(CaseSearchForm(identity=True).fields)
+    assert not {"name", "phone", "document"} & set(CaseSearchForm(identity=False).fields)
