@@ -756,3 +756,12 @@ def test_identity_filters_only_for_roles_that_see_identities(db: Any) -> None:
 
     assert {"name", "phone", "document"} <= set(CaseSearchForm(identity=True).fields)
     assert not {"name", "phone", "document"} & set(CaseSearchForm(identity=False).fields)
+
+
+def test_a_refused_closure_request_shows_its_form_open(client: Any, org_a: Any, case: Case) -> None:
+    client.force_login(org_a["caseworker"])
+    response = client.post(f"/cases/{case.public_id}/approval/", {"kind": "closure"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<details open>" in page
+    assert "Choose the reason for closing the case." in page
