@@ -558,6 +558,28 @@ def note_add(request: AuthedRequest, public_id: Any) -> HttpResponse:
     case = access.case_get_for_edit(request.user, public_id)
     form = forms.NoteForm(request.POST)
 
+    if request.headers.get("HX-Request"):
+        # htmx swaps the notes section in place: one round trip instead of post, redirect, get.
+        saved = False
+        if form.is_valid():
+            try:
+                services.case_note_add(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                saved, form = True, forms.NoteForm()
+        return render(
+            request,
+            "cases/_notes.html",
+            {
+                "case": case,
+                "can_work": True,
+                "note_form": form,
+                "note_saved": saved,
+                "notes": list(selectors.case_notes(case=case)[:PAGE_SIZE]),
+            },
+        )
+
     def do(data: dict[str, Any]) -> None:
         services.case_note_add(actor=request.user, case=case, **data)
 

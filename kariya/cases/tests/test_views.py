@@ -765,3 +765,24 @@ def test_a_refused_closure_request_shows_its_form_open(client: Any, org_a: Any, 
     page = response.content.decode()
     assert "<details open>" in page
     assert "Choose the reason for closing the case." in page
+
+
+def test_a_note_added_with_htmx_swaps_the_notes_section(
+    client: Any, org_a: Any, case: Case
+) -> None:
+    client.force_login(org_a["caseworker"])
+    url = f"/cases/{case.public_id}/notes/"
+    response = client.post(url, {"body": "Revu au centre"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.startswith('<section class="card" id="notes"')
+    assert "Revu au centre" in page
+    assert CaseNote.objects.count() == 1
+    # An empty note: the section comes back with the error (200, so htmx swaps it), nothing saved.
+    response = client.post(url, {"body": " "}, HTTP_HX_REQUEST="true")
+    assert "This field is required." in response.content.decode()
+    assert CaseNote.objects.count() == 1
+    # Other organisation: 404 as without htmx.
+    client.force_login(org_b_user := UserFactory(roles=["caseworker"]))
+    assert org_b_user.organisation_id != case.organisation_id
+    assert client.post(url, {"body": "x"}, HTTP_HX_REQUEST="true").status_code == 404
