@@ -786,3 +786,28 @@ def test_a_note_added_with_htmx_swaps_the_notes_section(
     client.force_login(org_b_user := UserFactory(roles=["caseworker"]))
     assert org_b_user.organisation_id != case.organisation_id
     assert client.post(url, {"body": "x"}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_case_page_query_count_does_not_grow_with_its_parts(client: Any, org_a: Any) -> None:
+    actor = org_a["caseworker"]
+    case = open_case(actor)
+
+    def add_parts() -> None:
+        _overdue(case)
+        services.case_note_add(actor=actor, case=case, body="Note")
+        services.service_delivery_record(
+            actor=actor,
+            case=case,
+            service_type=code("service_type", "health_care"),
+            provider=org_a.org,
+            delivered_on=TODAY,
+            outcome="delivered",
+        )
+
+    add_parts()
+    client.force_login(org_a["supervisor"])
+    url = f"/cases/{case.public_id}/"
+    few = _queries(client, url)
+    for _ in range(3):
+        add_parts()
+    assert _queries(client, url) == few
