@@ -136,17 +136,40 @@ def gbv_get_for(actor: Any, case: Case) -> GBVSection:
     return section
 
 
+def visible_screenings(actor: Any) -> QuerySet[Screening]:
+    """The screenings ``actor`` may see: of the actor's organisation, by the screener, the
+    caseworker of the case opened from it, or a supervisor (empty when none)."""
+    if not can(actor, VIEW):
+        return Screening.objects.none()  # type: ignore[no-any-return]
+    screenings = Screening.objects.filter(organisation_id=actor.organisation_id)
+    if not can(actor, VIEW_ALL):
+        screenings = screenings.filter(Q(screened_by_id=actor.pk) | Q(case__caseworker_id=actor.pk))
+    return screenings  # type: ignore[no-any-return]
+
+
+def visible_assessments(actor: Any) -> QuerySet[VulnerabilityAssessment]:
+    """The assessments ``actor`` may see: of the actor's organisation, by their assessor, the
+    caseworker of their case, or a supervisor (empty when none)."""
+    if not can(actor, VIEW):
+        return VulnerabilityAssessment.objects.none()  # type: ignore[no-any-return]
+    assessments = VulnerabilityAssessment.objects.filter(organisation_id=actor.organisation_id)
+    if not can(actor, VIEW_ALL):
+        assessments = assessments.filter(
+            Q(assessed_by_id=actor.pk) | Q(case__caseworker_id=actor.pk)
+        )
+    return assessments  # type: ignore[no-any-return]
+
+
 def screening_get_for(actor: Any, public_id: Any) -> Screening:
     """A screening of the actor's organisation: the screener, the caseworker of the case opened
     from it, or a supervisor."""
     if not can(actor, VIEW):
         raise Http404
-    screenings = Screening.objects.filter(organisation_id=actor.organisation_id)
-    if not can(actor, VIEW_ALL):
-        screenings = screenings.filter(Q(screened_by_id=actor.pk) | Q(case__caseworker_id=actor.pk))
     try:
-        screening: Screening = screenings.select_related("person", "office").get(
-            public_id=_uuid(public_id)
+        screening: Screening = (
+            visible_screenings(actor)
+            .select_related("person", "office")
+            .get(public_id=_uuid(public_id))
         )
     except Screening.DoesNotExist as exc:
         raise Http404 from exc
@@ -158,15 +181,12 @@ def assessment_get_for(actor: Any, public_id: Any) -> VulnerabilityAssessment:
     a supervisor."""
     if not can(actor, VIEW):
         raise Http404
-    assessments = VulnerabilityAssessment.objects.filter(organisation_id=actor.organisation_id)
-    if not can(actor, VIEW_ALL):
-        assessments = assessments.filter(
-            Q(assessed_by_id=actor.pk) | Q(case__caseworker_id=actor.pk)
-        )
     try:
-        assessment: VulnerabilityAssessment = assessments.prefetch_related(
-            "factors", "specific_needs", "migration_needs"
-        ).get(public_id=_uuid(public_id))
+        assessment: VulnerabilityAssessment = (
+            visible_assessments(actor)
+            .prefetch_related("factors", "specific_needs", "migration_needs")
+            .get(public_id=_uuid(public_id))
+        )
     except VulnerabilityAssessment.DoesNotExist as exc:
         raise Http404 from exc
     return assessment

@@ -126,6 +126,13 @@ class Case(OrgScopedModel):
         indexes = [
             models.Index(fields=["organisation", "status", "-opened_at"], name="case_org_status"),
             models.Index(fields=["caseworker", "status"], name="case_caseworker_status"),
+            # The case list (selectors.case_search): newest first for a supervisor and for a
+            # caseworker, and the priority filter and order.
+            models.Index(fields=["organisation", "-opened_at", "-id"], name="case_org_opened"),
+            models.Index(fields=["caseworker", "-opened_at", "-id"], name="case_caseworker_opened"),
+            models.Index(
+                fields=["organisation", "priority", "-opened_at", "-id"], name="case_org_priority"
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

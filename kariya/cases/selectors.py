@@ -9,9 +9,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kariya.accounts.models import User
+from kariya.accounts.roles import Role
 from kariya.cases import access
 from kariya.cases.models import (
     ActionStatus,
@@ -22,8 +25,16 @@ from kariya.cases.models import (
     CasePlanGoal,
     CaseStatusChange,
     FollowUpVisit,
+    Screening,
     ServiceDelivery,
+    VulnerabilityAssessment,
 )
+from kariya.cases.priority import Priority
+from kariya.cases.workflow import Status
+from kariya.codelists.models import Code
+from kariya.geo.models import AdminUnit
+from kariya.people.models import MigrationProfile
+from kariya.people.selectors import person_search
 
 # Tasks due within this many days count as "due"; earlier ones are overdue.
 DUE_SOON_DAYS = 7
@@ -131,4 +142,234 @@ def tasks_for(actor: Any, *, today: datetime.date | None = None, limit: int = 20
         due_actions=[a for a in actions if a.due_on >= today],
         overdue_follow_ups=[v for v in visits if v.due_on is not None and v.due_on < today],
         due_follow_ups=[v for v in visits if v.due_on is not None and v.due_on >= today],
+    )
+
+
+# --- pages: case search, overdue markers, a person's case panel ------------------------------
+
+# Sort orders of the case list. "-opened" (the default) and "opened" are one index range
+# (``case_org_opened``). Priority and status sort by their meaning, not alphabetically: rather
+# than ordering by a CASE expression (a sort of every visible case, which no index serves on
+# both databases), the list is read as consecutive segments, one per value in order, each an
+# index range (``case_org_priority``, ``case_org_status``) — see :class:`SegmentedCases`.
+OPENED_ORDER: dict[str, tuple[str, ...]] = {
+    "-opened": ("-opened_at", "-id"),
+    "opened": ("opened_at", "id"),
+}
+SEGMENTED_ORDER: dict[str, tuple[str, list[str]]] = {
+    "priority": ("priority", [Priority.HIGH, Priority.MEDIUM, Priority.LOW]),
+    "status": ("status", list(Status.values)),
+}
+CASE_SORTS = [*OPENED_ORDER, *SEGMENTED_ORDER]
+
+
+class SegmentedCases:
+    """Cases ordered by the values of ``field`` in the given order, newest first within each
+    value, readable by slices like a queryset (so ``Paginator`` takes it).
+
+    ``count()`` is one grouped query; a slice reads only the segments it spans, each with
+    ``field = value ORDER BY opened_at DESC, id DESC`` and OFFSET/LIMIT within it: one query
+    per segment touched (at most one per value, usually one), whatever the number of rows.
+    """
+
+    def __init__(self, cases: QuerySet[Case], field: str, values: list[str]) -> None:
+        self.cases = cases
+        self.field = field
+        self.values = values
+        self._counts: dict[str, int] | None = None
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            rows = self.cases.order_by().values_list(self.field).annotate(n=Count("id"))
+            self._counts = dict(rows)
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts().get(value, 0) for value in self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("SegmentedCases supports plain slices only")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        rows: list[Case] = []
+        offset = 0  # position of the current segment's first row in the whole list
+        for value in self.values:
+            size = self.counts().get(value, 0)
+            lo, hi = max(start, offset), min(stop, offset + size)
+            if lo < hi:
+                segment = self.cases.filter(**{self.field: value}).order_by("-opened_at", "-id")
+                rows.extend(segment[lo - offset : hi - offset])
+            offset += size
+            if offset >= stop:
+                break
+        return rows
+
+
+def case_search(
+    actor: Any,
+    *,
+    case_code: str = "",
+    text: str = "",
+    phone: str = "",
+    document: str = "",
+    status: str = "",
+    priority: str = "",
+    caseworker: Any = None,
+    commune: AdminUnit | None = None,
+    specific_need: Code | None = None,
+    sort: str = "-opened",
+) -> QuerySet[Case] | SegmentedCases:
+    """The cases ``actor`` may see (``access.visible_cases``) matching every filter given.
+
+    Case code, name, phone and document go through ``people.selectors.person_search`` (name,
+    phone and document need ``people.view_identity``: without it they match nothing). The
+    commune is the person's current commune (migration profile); a specific need matches the
+    UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
+    assessments. Only a supervisor (``cases.view_all``) filters by caseworker. ``sort`` is one
+    of ``CASE_SORTS``. Not evaluated: paginate it; a page costs two queries (count and rows),
+    or one more per extra segment a page spans for the priority and status orders.
+    """
+    cases = access.visible_cases(actor)
+    if case_code.strip() or text.strip() or phone.strip() or document.strip():
+        people = person_search(
+            actor=actor, text=text, phone=phone, document=document, case_code=case_code
+        )
+        cases = cases.filter(person_id__in=people.values("pk"))
+    if status:
+        cases = cases.filter(status=status)
+    if priority:
+        cases = cases.filter(priority=priority)
+    if caseworker is not None and access.can(actor, access.VIEW_ALL):
+        cases = cases.filter(caseworker=caseworker)
+    # Both as "person_id IN (subquery)": measured at 1 M persons, the semi-join beats the join
+    # through the person (commune) and the correlated EXISTS (specific need) on both databases.
+    if commune is not None:
+        cases = cases.filter(
+            person_id__in=MigrationProfile.objects.filter(current_commune=commune).values(
+                "person_id"
+            )
+        )
+    if specific_need is not None:
+        needs = [
+            specific_need.pk,
+            *Code.objects.filter(parent=specific_need).values_list("pk", flat=True),
+        ]
+        cases = cases.filter(
+            person_id__in=VulnerabilityAssessment.objects.filter(specific_needs__in=needs).values(
+                "person_id"
+            )
+        )
+    cases = cases.select_related("person", "caseworker")
+    if sort in SEGMENTED_ORDER:
+        field, values = SEGMENTED_ORDER[sort]
+        return SegmentedCases(cases, field, values)
+    return cases.order_by(*OPENED_ORDER.get(sort, OPENED_ORDER["-opened"]))  # type: ignore[no-any-return]
+
+
+def cases_overdue(case_ids: list[int], *, today: datetime.date | None = None) -> set[int]:
+    """Of ``case_ids`` (already visible to the caller), those with a plan action still to do or
+    a planned follow-up visit past its date: one query, whatever the number of cases."""
+    today = today or timezone.localdate()
+    if not case_ids:
+        return set()
+    actions = (
+        CasePlanAction.objects.filter(
+            case_id__in=case_ids, status=ActionStatus.PENDING, due_on__lt=today
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    visits = (
+        FollowUpVisit.objects.filter(
+            case_id__in=case_ids, visited_on__isnull=True, due_on__lt=today
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    return set(actions.union(visits))
+
+
+def organisation_caseworkers(actor: Any) -> QuerySet[User]:
+    """The active caseworkers of the actor's organisation (to filter by or assign to)."""
+    return (  # type: ignore[no-any-return]
+        User.objects.filter(
+            organisation_id=actor.organisation_id,
+            is_active=True,
+            roles__role=Role.CASEWORKER,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def case_action(*, case: Case, public_id: Any) -> CasePlanAction:
+    """A plan action of ``case`` (which the caller got through ``access``), or 404."""
+    return get_object_or_404(
+        CasePlanAction.objects.select_related("case"), case=case, public_id=public_id
+    )
+
+
+def case_pending_approval(*, case: Case) -> CaseApproval | None:
+    """The request awaiting a decision on ``case`` (at most one)."""
+    approval: CaseApproval | None = (
+        CaseApproval.objects.filter(case=case, status="pending")
+        .select_related("requested_by")
+        .first()
+    )
+    return approval
+
+
+def case_approvals(*, case: Case) -> QuerySet[CaseApproval]:
+    return CaseApproval.objects.filter(case=case).select_related(  # type: ignore[no-any-return]
+        "requested_by", "decided_by"
+    )
+
+
+def case_planned_visits(*, case: Case) -> QuerySet[FollowUpVisit]:
+    """Follow-up visits of ``case`` planned and not yet made, soonest first."""
+    return FollowUpVisit.objects.filter(  # type: ignore[no-any-return]
+        case=case, visited_on__isnull=True
+    ).order_by("due_on", "id")
+
+
+def case_assessments(*, case: Case) -> QuerySet[VulnerabilityAssessment]:
+    return VulnerabilityAssessment.objects.filter(case=case).order_by(  # type: ignore[no-any-return]
+        "-assessed_on", "-id"
+    )
+
+
+@dataclass
+class PersonCasework:
+    screenings: list[Screening]
+    assessments: list[VulnerabilityAssessment]
+    cases: list[Case]
+
+
+PANEL_LIMIT = 20
+
+
+def person_casework(actor: Any, person: Any, *, limit: int = PANEL_LIMIT) -> PersonCasework:
+    """What the actor may see of a person's screenings, assessments and cases (newest first,
+    at most ``limit`` each): three queries."""
+    return PersonCasework(
+        screenings=list(
+            access.visible_screenings(actor)
+            .filter(person_id=person.pk)
+            .select_related("office", "case")
+            .order_by("-screened_on", "-id")[:limit]
+        ),
+        assessments=list(
+            access.visible_assessments(actor)
+            .filter(person_id=person.pk)
+            .order_by("-assessed_on", "-id")[:limit]
+        ),
+        cases=list(
+            access.visible_cases(actor)
+            .filter(person_id=person.pk)
+            .select_related("caseworker")
+            .order_by("-opened_at", "-id")[:limit]
+        ),
     )
