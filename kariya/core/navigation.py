@@ -24,6 +24,9 @@ class NavItem:
 ITEMS: list[NavItem] = [
     NavItem("core:home", _("Home"), "home.view"),
     NavItem("people:person_list", _("People"), "people.view"),
+    NavItem("cases:case_list", _("Cases"), "cases.view"),
+    NavItem("cases:task_list", _("My tasks"), "cases.manage"),
+    NavItem("cases:approval_list", _("Approvals"), "cases.approve"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),
