@@ -136,6 +136,35 @@ def gbv_get_for(actor: Any, case: Case) -> GBVSection:
     return section
 
 
+def gbv_sections_for(actor: Any) -> QuerySet[GBVSection]:
+    """The GBV sections of the actor's organisation, for the roles that handle them; nothing for
+    any other role. Not evaluated and not audited: the caller audits the rows it shows
+    (``core.audit.audit_reads``)."""
+    if not can(actor, VIEW_GBV):
+        return GBVSection.objects.none()
+    return GBVSection.objects.filter(organisation_id=actor.organisation_id)
+
+
+def case_get_for_gbv_by_code(actor: Any, case_code: str) -> Case:
+    """The newest case of the person with ``case_code`` in the actor's organisation, for a role
+    that handles GBV sections (how the GBV focal point, who sees no case list, reaches one)."""
+    from kariya.people import casecodes
+
+    if not can(actor, VIEW_GBV):
+        raise Http404
+    case = (
+        Case.objects.filter(
+            organisation_id=actor.organisation_id,
+            person__case_code=casecodes.normalise(case_code),
+        )
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
 def visible_screenings(actor: Any) -> QuerySet[Screening]:
     """The screenings ``actor`` may see: of the actor's organisation, by the screener, the
     caseworker of the case opened from it, or a supervisor (empty when none)."""

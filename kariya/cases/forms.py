@@ -480,3 +480,11 @@ class GBVForm(Form):
     )
     services_offered = CodeChoices(["service_type"], label=_("Services offered"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class GBVFindForm(Form):
+    case_code = forms.CharField(
+        label=_("Case code"),
+        max_length=12,
+        help_text=_("The person's case code, e.g. AGZ-7K3Q: opens the GBV section of their case."),
+    )

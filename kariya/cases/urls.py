@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("tasks/", views.task_list, name="task_list"),
     path("approvals/", views.approval_list, name="approval_list"),
+    path("gbv/", views.gbv_list, name="gbv_list"),
     path(
         "screenings/new/<uuid:person_public_id>/",
         views.screening_create,

@@ -24,6 +24,7 @@ from kariya.accounts.roles import Role
 from kariya.cases import access, factors, forms, priority, selectors, services, workflow
 from kariya.cases.models import Case, ScreeningOutcome
 from kariya.cases.workflow import ApprovalKind, Status
+from kariya.core.audit import audit_reads
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
 from kariya.core.viewhelpers import apply_errors, query_without_page
@@ -622,6 +623,29 @@ def gbv_section(request: AuthedRequest, public_id: Any) -> HttpResponse:
         request,
         "cases/gbv_section.html",
         {"case": case, "section": section, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("cases.view_gbv")
+def gbv_list(request: AuthedRequest) -> HttpResponse:
+    """The organisation's GBV sections (every row shown is an audited read), and the way in to
+    a case's section by its case code for the GBV focal point, who has no case list."""
+    form = forms.GBVFindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = access.case_get_for_gbv_by_code(request.user, form.cleaned_data["case_code"])
+        except Http404:
+            form.add_error("case_code", _("No case of your organisation has this case code."))
+        else:
+            return redirect("cases:gbv_section", public_id=case.public_id)
+    sections = access.gbv_sections_for(request.user).select_related("case__person")
+    page = Paginator(sections.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    audit_reads(actor=request.user, objects=page.object_list)
+    return render(
+        request,
+        "cases/gbv_list.html",
+        {"form": form, "page": page, "query": query_without_page(request)},
         status=400 if form.errors else 200,
     )
 

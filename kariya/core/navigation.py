@@ -27,6 +27,7 @@ ITEMS: list[NavItem] = [
     NavItem("cases:case_list", _("Cases"), "cases.view"),
     NavItem("cases:task_list", _("My tasks"), "cases.manage"),
     NavItem("cases:approval_list", _("Approvals"), "cases.approve"),
+    NavItem("cases:gbv_list", _("GBV sections"), "cases.view_gbv"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),
