@@ -107,8 +107,58 @@ def _audit_panel(request: AuthedRequest) -> Panel:
     return panel
 
 
+def _casework_panel(request: AuthedRequest) -> Panel:
+    from kariya.cases.selectors import caseload_for
+    from kariya.cases.workflow import Status
+
+    load = caseload_for(request.user)
+    cases = reverse("cases:case_list")
+    everyone = has_permission(request, "cases.view_all")
+    panel = Panel(
+        title=_("Cases of your organisation") if everyone else _("Your cases"),
+        link=cases,
+        link_label=_("All cases"),
+    )
+    panel.figures = [
+        Figure(Status(status).label, n, f"{cases}?status={status}")
+        for status, n in load.active_by_status.items()
+    ]
+    if not panel.figures:
+        panel.figures.append(Figure(_("Active cases"), 0))
+    panel.figures.append(
+        Figure(_("High priority, active"), load.high_priority, f"{cases}?priority=high")
+    )
+    if has_permission(request, "cases.manage"):
+        tasks = reverse("cases:task_list")
+        panel.figures.append(Figure(_("Your overdue tasks"), load.overdue_tasks, tasks))
+        panel.figures.append(Figure(_("Your tasks due within 7 days"), load.due_tasks, tasks))
+    if has_permission(request, "cases.approve"):
+        approvals = reverse("cases:approval_list")
+        panel.figures.append(
+            Figure(_("Approvals waiting for you"), load.pending_approvals, approvals)
+        )
+    return panel
+
+
+def _people_panel(request: AuthedRequest) -> Panel:
+    from kariya.people.selectors import registration_counts
+
+    counts = registration_counts(actor=request.user)
+    people = reverse("people:person_list")
+    panel = Panel(title=_("People registered"), link=people, link_label=_("Search people"))
+    if has_permission(request, "people.register"):
+        panel.link, panel.link_label = reverse("people:person_register"), _("Register a person")
+    panel.figures.append(Figure(_("By your organisation"), counts.total, people))
+    panel.figures.append(Figure(_("In the last 30 days"), counts.last_30_days))
+    return panel
+
+
 def panels_for(request: AuthedRequest) -> list[Panel]:
     panels = [_organisation_panel(request)]
+    if has_permission(request, "cases.view"):
+        panels.append(_casework_panel(request))
+    if has_permission(request, "people.view"):
+        panels.append(_people_panel(request))
     if has_permission(request, "accounts.manage_users"):
         panels.append(_users_panel(request))
     if has_permission(request, "audit.view"):

@@ -6,10 +6,13 @@ for a purpose; it reads the ledger each time, so a withdrawal counts at once.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from kariya.accounts.models import Organisation
 from kariya.codelists.models import Code
@@ -209,3 +212,21 @@ def document_list(*, person: Person) -> QuerySet[IdentityDocument]:
         .select_related("document_type", "issuing_country")
         .order_by("id")
     )
+
+
+@dataclass(frozen=True)
+class RegistrationCounts:
+    total: int
+    last_30_days: int
+
+
+def registration_counts(*, actor: Any) -> RegistrationCounts:
+    """How many people the actor's organisation has registered, in all and in the last 30 days
+    (one query); zero for a role that does not see people."""
+    if not can(actor, VIEW):
+        return RegistrationCounts(0, 0)
+    since = timezone.now() - datetime.timedelta(days=30)
+    counts = Person.objects.filter(organisation_id=actor.organisation_id).aggregate(
+        total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since))
+    )
+    return RegistrationCounts(counts["total"], counts["recent"])
