@@ -67,6 +67,29 @@ def snapshot() -> dict[Path, str]:
     return {p: strip(p.read_text()) for p in catalogues()}
 
 
+def disagreements() -> list[str]:
+    """The same message (and context) translated differently by two apps' French catalogues.
+
+    Django merges the catalogues into one at run time, so only one of the translations is ever
+    shown, in both apps: a word that needs two translations needs a context (``pgettext``)."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in catalogues():
+        if path.parts[-3] != "fr":
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            seen.setdefault(key, {})[path.parts[-5]] = entry.msgstr
+    problems = []
+    for (context, msgid), by_app in sorted(seen.items(), key=lambda item: item[0][1]):
+        if len(set(by_app.values())) > 1:
+            where = ", ".join(f"{app}: {text!r}" for app, text in sorted(by_app.items()))
+            label = f"{context}|{msgid}" if context else msgid
+            problems.append(
+                f"{label!r} is translated differently ({where}): agree, or add a context"
+            )
+    return problems
+
+
 def check() -> int:
     """Compare a fresh extraction with the catalogues, then put the files back as they were."""
     originals = {
@@ -92,6 +115,7 @@ def check() -> int:
         po = polib.pofile(str(path))
         for entry in po.untranslated_entries() + po.fuzzy_entries():
             problems.append(f"{path.relative_to(ROOT)}: no French for {entry.msgid!r}")
+    problems += disagreements()
     for line in problems:
         print(line)
     print("translations: " + ("FAILED" if problems else "ok"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kariya.accounts.models import Office, Organisation
 from kariya.codelists.models import Code
@@ -530,7 +531,9 @@ class ConsentForm(forms.Form):
         choices=_choices_with_blank(DataCategory.choices, _("No restriction")),
     )
     restriction_audience = forms.ChoiceField(
-        label=_("from"), required=False, choices=_choices_with_blank(RestrictionAudience.choices)
+        label=pgettext_lazy("withhold from", "from"),
+        required=False,
+        choices=_choices_with_blank(RestrictionAudience.choices),
     )
     restriction_organisation = forms.ModelChoiceField(
         label=_("Organisation (when withholding from a named one)"),

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kariya.core.fields import BlindIndexField, EncryptedTextField
 from kariya.core.models import OrgScopedModel, OrgScopedQuerySet
@@ -587,7 +588,9 @@ class ConsentRestriction(models.Model):
 
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="restrictions")
     withhold = models.CharField(_("withhold"), max_length=20, choices=DataCategory.choices)
-    audience = models.CharField(_("from"), max_length=20, choices=RestrictionAudience.choices)
+    audience = models.CharField(
+        pgettext_lazy("withhold from", "from"), max_length=20, choices=RestrictionAudience.choices
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,

@@ -55,7 +55,7 @@ def test_export_with_identity_reads_through_access_and_audits_each(client: Any, 
     client.force_login(org_a["supervisor"])
     response = client.get("/exchange/export/cases.csv?include_identity=on&priority=medium")
     rows = _rows(response)
-    assert rows[0][-3:] == ["Prénoms", "Noms de famille", "Téléphones"]
+    assert rows[0][-3:] == ["Prénoms", "Noms de famille", "Numéros de téléphone"]
     assert [r[-3] for r in rows[1:]] == ["Mariama", "Mariama"]
     assert rows[1][-1] == "'+22790123456"  # neutralised: + starts a formula
     reads = AuditEvent.objects.filter(action=AuditAction.READ, object_type="people.identity")
