@@ -48,9 +48,18 @@ class QuickSelect(forms.Select):
 
 
 class Form(forms.Form):
-    """The app's base form: plain selects render through :class:`QuickSelect`."""
+    """The app's base form: plain selects render through :class:`QuickSelect`.
+
+    ``id_prefix`` names the ids of a form that shares its page with others (the case page
+    holds about ten): without it two forms' fields of the same name get the same id, and a label
+    such as "Service type" would point at another form's field.
+    """
+
+    id_prefix = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
@@ -340,6 +349,8 @@ class TransitionForm(Form):
 
 
 class AssignForm(Form):
+    id_prefix = "assign"
+
     caseworker = forms.ModelChoiceField(
         label=_("Caseworker"), queryset=User.objects.none(), to_field_name="public_id"
     )
@@ -369,6 +380,8 @@ class ApprovalRequestForm(Form):
 
 
 class DecisionForm(Form):
+    id_prefix = "decision"
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
@@ -384,12 +397,16 @@ class DecisionForm(Form):
 
 
 class GoalForm(Form):
+    id_prefix = "goal"
+
     description = forms.CharField(
         label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ActionForm(Form):
+    id_prefix = "action"
+
     goal = forms.ModelChoiceField(
         label=_("Goal"), queryset=CasePlanGoal.objects.none(), to_field_name="public_id"
     )
@@ -411,6 +428,8 @@ class ActionForm(Form):
 
 
 class DeliveryForm(Form):
+    id_prefix = "delivery"
+
     service_type = forms.ModelChoiceField(label=_("Service type"), queryset=_codes("service_type"))
     provider = forms.ModelChoiceField(
         label=_("Provided by"),
@@ -437,11 +456,15 @@ class DeliveryForm(Form):
 
 
 class FollowUpScheduleForm(Form):
+    id_prefix = "visit-plan"
+
     due_on = _date(_("Planned for"))
     method = forms.ChoiceField(label=_("How"), choices=VisitMethod.choices)
 
 
 class FollowUpRecordForm(Form):
+    id_prefix = "visit"
+
     visit = forms.ModelChoiceField(
         label=_("Planned visit"),
         queryset=FollowUpVisit.objects.none(),
@@ -464,6 +487,8 @@ class FollowUpRecordForm(Form):
 
 
 class NoteForm(Form):
+    id_prefix = "note"
+
     body = forms.CharField(
         label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
     )
