@@ -43,10 +43,17 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     if not request.user.is_authenticated:
         return []
     path = request.path
-    items = []
+    items: list[dict[str, object]] = []
     for item in ITEMS:
         if any(has_permission(request, p) for p in (item.permission, *item.alternatives)):
-            url = reverse(item.url_name)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"url": url, "label": item.label, "active": active})
+            items.append({"url": reverse(item.url_name), "label": item.label, "active": False})
+    # The current page belongs to the entry with the longest URL it starts with (so that
+    # /cases/tasks/ marks "My tasks", not "Cases" as well); "/" only matches itself.
+    matches = [
+        entry
+        for entry in items
+        if path == entry["url"] or (entry["url"] != "/" and path.startswith(str(entry["url"])))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(str(entry["url"])))["active"] = True
     return items

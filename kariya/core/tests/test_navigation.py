@@ -45,3 +45,15 @@ def test_every_entry_names_a_permission_of_the_matrix() -> None:
     for item in ITEMS:
         for permission in (item.permission, *item.alternatives):
             assert permission in PERMISSIONS, (item.url_name, permission)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/cases/tasks/", "/cases/tasks/"), ("/cases/", "/cases/"), ("/", "/")],
+)
+def test_one_entry_is_current(org_a: Any, login: Any, path: str, current: str) -> None:
+    page = login(org_a[Role.SUPERVISOR.value]).get(path).content.decode()
+    menu = MENU.search(page)
+    assert menu
+    marked = re.findall(r'<a href="(/[^"]*)" aria-current="page"', menu.group(0))
+    assert marked == [current]
