@@ -250,7 +250,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     )
     @documents.mapping.post
     def document_add(self, request: Request, id: str) -> Response:  # noqa: A002
-        person = access.person_get_for_edit(request.user, id)
+        person = access.person_get_for_document_edit(request.user, id)
         data = validated(DocumentInputSerializer, request)
         document = services.document_add(
             actor=request.user,  # type: ignore[arg-type]

@@ -669,3 +669,23 @@ def test_a_token_stops_working_with_its_organisation(
     org_a["caseworker"].is_active = False
     org_a["caseworker"].save(update_fields=["is_active"])
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
+
+
+def test_adding_a_document_needs_the_identity_permission_as_on_the_page(
+    client: Client, world: World, org_a: Any, monkeypatch: Any
+) -> None:
+    # A document number is identity: the page (access.person_get_for_document_edit) and the
+    # API's edit and remove (access.document_get_for_edit) refuse a role that registers
+    # people without seeing identities. Adding through the API must refuse it too. No role
+    # has that combination today; a role matrix that grants it is data, not code.
+    from kariya.accounts.roles import MATRIX, Role
+
+    monkeypatch.setitem(MATRIX, Role.CASEWORKER, MATRIX[Role.CASEWORKER] - {"people.view_identity"})
+    client.force_login(org_a["caseworker"])
+    body = {"document_type": "passport", "status": "held", "number": "ZZ-1"}
+    url = P.format(world.person.public_id) + "documents/"
+    before = IdentityDocument.objects.count()
+    assert call(client, "post", url, body).status_code == 404
+    page = client.post(f"/people/{world.person.public_id}/documents/new/", body)
+    assert page.status_code == 404
+    assert IdentityDocument.objects.count() == before
