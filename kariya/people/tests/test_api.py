@@ -689,3 +689,31 @@ def test_adding_a_document_needs_the_identity_permission_as_on_the_page(
     page = client.post(f"/people/{world.person.public_id}/documents/new/", body)
     assert page.status_code == 404
     assert IdentityDocument.objects.count() == before
+
+
+def test_migration_profile_query_count_does_not_grow_with_the_route(
+    client: Client, org_a: Any, world: World
+) -> None:
+    from kariya.geo.factories import SiteFactory
+
+    client.force_login(org_a["caseworker"])
+    url = P.format(world.relative.public_id) + "migration-profile/"
+
+    def queries(stages: int) -> tuple[int, int]:
+        route = [{"site": str(SiteFactory().public_id)} for _i in range(stages)]
+        current = client.get(url)
+        body: dict[str, Any] = {"route": route, "status": "stranded"}
+        if current.status_code == 200:
+            body["version"] = current.json()["version"]
+        with CaptureQueriesContext(connection) as saved:
+            assert call(client, "put", url, body).status_code in (200, 201)
+        with CaptureQueriesContext(connection) as read:
+            response = client.get(url)
+        assert len(response.json()["route"]) == stages
+        return len(saved.captured_queries), len(read.captured_queries)
+
+    few_saved, few_read = queries(1)
+    many_saved, many_read = queries(6)
+    assert many_read == few_read
+    # Saving writes one row per stage; reading the result back must not add one per stage.
+    assert many_saved - few_saved <= 2 * (6 - 1)
