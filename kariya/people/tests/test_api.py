@@ -717,3 +717,19 @@ def test_migration_profile_query_count_does_not_grow_with_the_route(
     assert many_read == few_read
     # Saving writes one row per stage; reading the result back must not add one per stage.
     assert many_saved - few_saved <= 2 * (6 - 1)
+
+
+def test_registration_at_a_closed_office_is_refused(
+    client: Client, org_a: Any, world: World
+) -> None:
+    # The page offers active offices only, and screenings refuse a closed office: a person
+    # registered through the API must not be stamped with a closed antenna either.
+    from kariya.accounts.factories import OfficeFactory
+
+    closed = OfficeFactory(organisation=org_a.org, name="Antenne fermée", is_active=False)
+    client.force_login(org_a["caseworker"])
+    before = Person.objects.count()
+    response = call(client, "post", API, registration(str(closed.public_id)))
+    assert response.status_code == 400
+    assert "office" in response.json()
+    assert Person.objects.count() == before
