@@ -733,3 +733,28 @@ def test_registration_at_a_closed_office_is_refused(
     assert response.status_code == 400
     assert "office" in response.json()
     assert Person.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "rows"),
+    [
+        ("documents", [{"document_type": "passport", "status": "held"}] * 21),
+        ("migration", {"route": [{"country": "NGA"}] * 21}),
+        (
+            "consents",
+            [{"scope": "services", "given_by": "self", "method": "thumbprint", "language": "hau"}]
+            * 21,
+        ),
+    ],
+)
+def test_registration_lists_are_bounded_as_on_the_page(
+    client: Client, world: World, org_a: Any, field: str, rows: Any
+) -> None:
+    # The page takes at most 20 documents or route stages (forms.MAX_ROWS); the API took any
+    # number, each encrypted and written in one transaction.
+    client.force_login(org_a["caseworker"])
+    before = Person.objects.count()
+    response = call(client, "post", API, registration(world.office_id, **{field: rows}))
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert Person.objects.count() == before
