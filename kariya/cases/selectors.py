@@ -312,6 +312,13 @@ def case_action(*, case: Case, public_id: Any) -> CasePlanAction:
     )
 
 
+def case_opened_from(*, screening: Screening) -> Case | None:
+    """The case opened from ``screening`` (which the caller got through ``access``), if any,
+    whether or not the actor may see it: the caller asks ``access.can_see_case``."""
+    case: Case | None = Case.objects.filter(opened_from=screening).first()
+    return case
+
+
 def case_pending_approval(*, case: Case) -> CaseApproval | None:
     """The request awaiting a decision on ``case`` (at most one)."""
     approval: CaseApproval | None = (

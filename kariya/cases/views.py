@@ -132,7 +132,7 @@ def _screening_page(
     request: AuthedRequest, screening: Any, open_form: Any = None, status: int = 200
 ) -> HttpResponse:
     actor = request.user
-    case = Case.objects.filter(opened_from=screening).first()
+    case = selectors.case_opened_from(screening=screening)
     can_open = (
         case is None
         and screening.outcome == ScreeningOutcome.CASE_OPENED

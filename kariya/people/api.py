@@ -250,7 +250,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     )
     @documents.mapping.post
     def document_add(self, request: Request, id: str) -> Response:  # noqa: A002
-        person = access.person_get_for_edit(request.user, id)
+        person = access.person_get_for_document_edit(request.user, id)
         data = validated(DocumentInputSerializer, request)
         document = services.document_add(
             actor=request.user,  # type: ignore[arg-type]
@@ -346,10 +346,9 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     @action(detail=True, methods=["get"], url_path="migration-profile")
     def migration_profile(self, request: Request, id: str) -> Response:  # noqa: A002
         person = access.person_get_for(request.user, id)
-        try:
-            profile = person.migration_profile
-        except Person.migration_profile.RelatedObjectDoesNotExist as exc:
-            raise Http404 from exc
+        profile = selectors.migration_profile_for(person=person)
+        if profile is None:
+            raise Http404
         return Response(MigrationProfileSerializer(profile).data)
 
     @extend_schema(
@@ -370,15 +369,14 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
         person = access.person_get_for_edit(request.user, id)
         data = validated(MigrationProfileWriteSerializer, request)
         version = data.pop("version", None)
-        profile = services.migration_profile_save(
+        services.migration_profile_save(
             actor=request.user,  # type: ignore[arg-type]
             person=person,
             data=MigrationInputSerializer.to_input(data),
             expected_version=version,
         )
-        profile.refresh_from_db()
         return Response(
-            MigrationProfileSerializer(profile).data,
+            MigrationProfileSerializer(selectors.migration_profile_for(person=person)).data,
             status=status.HTTP_200_OK if version else status.HTTP_201_CREATED,
         )
 

@@ -21,6 +21,7 @@ from kariya.accounts.models import Office, Organisation, User
 from kariya.codelists.models import Code
 from kariya.geo.models import AdminUnit, Country, Site
 from kariya.people import services
+from kariya.people.forms import MAX_ROWS
 from kariya.people.models import (
     ChildSeparation,
     Consent,
@@ -212,6 +213,10 @@ class DocumentInputSerializer(StrictSerializer):
         return services.DocumentInput(**data)
 
 
+# Lists of rows are bounded as on the pages (``forms.MAX_ROWS``). ``max_length`` on a
+# ``many=True`` serializer exists since DRF 3.14 but not in its type stubs, hence the ignores.
+
+
 class RestrictionInputSerializer(StrictSerializer):
     withhold = serializers.ChoiceField(choices=DataCategory.choices)
     audience = serializers.ChoiceField(choices=RestrictionAudience.choices)
@@ -230,7 +235,9 @@ class ConsentInputSerializer(StrictSerializer):
     given_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     recipient_organisation = organisation_field(required=False, allow_null=True, default=None)
     service_type = CodeField("service_type", required=False, allow_null=True, default=None)
-    restrictions = RestrictionInputSerializer(many=True, required=False, default=list)
+    restrictions = RestrictionInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, default=list, max_length=MAX_ROWS
+    )
 
     @staticmethod
     def to_input(data: dict[str, Any]) -> services.ConsentInput:
@@ -251,7 +258,9 @@ class MigrationInputSerializer(StrictSerializer):
     origin_place = serializers.CharField(
         required=False, allow_blank=True, max_length=120, default=""
     )
-    route = RoutePointSerializer(many=True, required=False, default=list)
+    route = RoutePointSerializer(  # type: ignore[call-arg]
+        many=True, required=False, default=list, max_length=MAX_ROWS
+    )
     arrival_date = serializers.DateField(required=False, allow_null=True, default=None)
     current_commune = commune_field(required=False, allow_null=True, default=None)
     intended_destination = CountryField(required=False, allow_null=True, default=None)
@@ -315,9 +324,13 @@ class PersonRegisterSerializer(StrictSerializer):
     phone_numbers = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
     )
-    documents = DocumentInputSerializer(many=True, required=False, default=list)
+    documents = DocumentInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, default=list, max_length=MAX_ROWS
+    )
     migration = MigrationInputSerializer(required=False, allow_null=True, default=None)
-    consents = ConsentInputSerializer(many=True, required=False, default=list)
+    consents = ConsentInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, default=list, max_length=MAX_ROWS
+    )
     legal_basis = serializers.ChoiceField(
         choices=LegalBasis.choices, required=False, allow_blank=True, default=""
     )

@@ -326,11 +326,11 @@ def person_register(
 
     Refused, with nothing saved, unless the person consented to receive services (a
     ``services`` consent among ``consents``) or another legal basis is recorded with a reason.
-    The organisation is the actor's; the office must be one of its offices. Names may be left
-    out (some people will not give them): the case code identifies the person on paper.
+    The organisation is the actor's; the office must be one of its active offices. Names may be
+    left out (some people will not give them): the case code identifies the person on paper.
     """
     organisation = actor.organisation
-    if organisation is None or office.organisation_id != organisation.pk:
+    if organisation is None or office.organisation_id != organisation.pk or not office.is_active:
         raise ValidationError({"office": _("Choose an office of your organisation.")})
     basis, reason = _clean_legal_basis(legal_basis, legal_basis_reason)
     if basis == "" and not any(c.scope == ConsentScope.SERVICES for c in consents):

@@ -76,17 +76,24 @@ def _detail(person: Person) -> Any:
 def person_list(request: AuthedRequest) -> HttpResponse:
     show_identity = access.can(request.user, access.VIEW_IDENTITY)
     form = PersonFilterForm(request.GET or None, show_identity=show_identity)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.person_search(
-        actor=request.user,
-        case_code=filters.get("case_code", ""),
-        text=filters.get("name", "") if show_identity else "",
-        phone=filters.get("phone", "") if show_identity else "",
-        document=filters.get("document", "") if show_identity else "",
-        sex=filters.get("sex", ""),
-        population_category=filters.get("population_category"),
-        commune=filters.get("commune"),
-        order=filters.get("order") or "newest",
+    valid = not form.is_bound or form.is_valid()
+    filters = form.cleaned_data if form.is_bound and valid else {}
+    # An invalid criterion shows its error and nobody: dropping every filter would list (and
+    # read the identities of) people the search never asked for.
+    people: Any = (
+        []
+        if not valid
+        else selectors.person_search(
+            actor=request.user,
+            case_code=filters.get("case_code", ""),
+            text=filters.get("name", "") if show_identity else "",
+            phone=filters.get("phone", "") if show_identity else "",
+            document=filters.get("document", "") if show_identity else "",
+            sex=filters.get("sex", ""),
+            population_category=filters.get("population_category"),
+            commune=filters.get("commune"),
+            order=filters.get("order") or "newest",
+        )
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     identities = access.identities_for_list(request.user, page.object_list)

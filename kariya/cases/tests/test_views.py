@@ -767,6 +767,19 @@ def test_a_refused_closure_request_shows_its_form_open(client: Any, org_a: Any, 
     assert "Choose the reason for closing the case." in page
 
 
+def test_a_refused_approval_request_keeps_the_comment_typed(
+    client: Any, org_a: Any, case: Case
+) -> None:
+    client.force_login(org_a["caseworker"])
+    response = client.post(
+        f"/cases/{case.public_id}/approval/",
+        {"kind": "closure", "comment": "Parti vers Agadez avec sa famille"},
+    )
+    assert response.status_code == 400
+    assert not CaseApproval.objects.exists()
+    assert "Parti vers Agadez avec sa famille</textarea>" in response.content.decode()
+
+
 def test_a_note_added_with_htmx_swaps_the_notes_section(
     client: Any, org_a: Any, case: Case
 ) -> None:

@@ -392,3 +392,28 @@ def test_person_page_query_count_does_not_grow_with_the_ledger(
             relationship=code("relationship", "sibling"),
         )
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"name": "Moussa " * 20},  # longer than the field allows
+        {"name": "Issa", "commune": "NE999999999"},  # a commune that does not exist
+        {"phone": "9" * 31},
+        {"sex": "neither"},
+    ],
+)
+def test_invalid_filters_show_nobody_rather_than_everybody(
+    login: Any, org_a: Any, moussa: Any, params: dict[str, str]
+) -> None:
+    # An invalid criterion must not silently drop every filter: that would list (and read the
+    # identities of) the whole organisation for a search that meant a few people.
+    user = org_a["caseworker"]
+    before = _identity_reads(user)
+    response = login(user).get(reverse("people:person_list"), params)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert moussa.case_code not in content
+    assert "Moussa Ibrahim" not in content
+    assert 'class="errorlist"' in content
+    assert _identity_reads(user) == before
