@@ -101,6 +101,14 @@ def case_get_for(actor: Any, public_id: Any) -> Case:
     return _case(actor, public_id)
 
 
+def case_read_for(actor: Any, public_id: Any) -> Case:
+    """A case the actor may see, to be shown: its plan, services, visits and encrypted notes are
+    personal data, so the read is audited (one event for the case)."""
+    case = _case(actor, public_id)
+    audit_record(actor=actor, action=AuditAction.READ, obj=case)
+    return case
+
+
 def case_get_for_edit(actor: Any, public_id: Any) -> Case:
     """A case the actor may see and work on."""
     if not can(actor, MANAGE):

@@ -347,7 +347,7 @@ def _case_page(
 
 @requires("cases.view")
 def case_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
-    case = access.case_get_for(request.user, public_id)
+    case = access.case_read_for(request.user, public_id)
     return _case_page(request, case)
 
 
