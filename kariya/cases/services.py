@@ -938,6 +938,8 @@ def _bulk_check_row(
         raise ValidationError({"opened_at": _("This date is in the future.")})
     if timezone.localdate(case.opened_at) < row.screened_on:
         raise ValidationError({"opened_at": _("This date is before the screening.")})
+    if case.opened_at < row.person.registered_at:
+        raise ValidationError({"opened_at": _("This date is before the registration.")})
     status: str = Status.OPEN
     at = case.opened_at
     if row.assessment is not None and row.assessment.assessed_on < timezone.localdate(at):

@@ -171,6 +171,7 @@ class Context:
     progress: Progress
     communes: dict[str, AdminUnit] = field(default_factory=dict)
     people: int = 0
+    detailed_people: int = DEMO_PEOPLE
     services_per_case: float = population.DEFAULT_SERVICES_PER_CASE
     batch_size: int = scale.DEFAULT_BATCH
     # The day the data leads up to (today): stories end the day before.
@@ -710,7 +711,7 @@ def step_people(ctx: Context) -> int:
     """The demo's people: each organisation with caseworkers registers a share in proportion
     to its staff; about 40 % get a case, in every status; a few have pending approvals,
     overdue tasks, a GBV section or a withdrawn consent."""
-    count = min(ctx.people, DEMO_PEOPLE)
+    count = min(ctx.people, ctx.detailed_people)
     if count == 0:
         return 0
     rng = ctx.rng("people.plan")
@@ -732,8 +733,8 @@ def step_people(ctx: Context) -> int:
 
 
 def step_people_at_scale(ctx: Context) -> int:
-    """People beyond ``DEMO_PEOPLE``, through the bulk services, a transaction per batch."""
-    total = ctx.people - min(ctx.people, DEMO_PEOPLE)
+    """People beyond the detailed ones, through the bulk services, a transaction per batch."""
+    total = ctx.people - min(ctx.people, ctx.detailed_people)
     if total <= 0:
         return 0
     organisations = list(Organisation.objects.order_by("pk"))
@@ -772,17 +773,24 @@ def generate(
     seed: int = DEFAULT_SEED,
     organisations: int = DEFAULT_ORGANISATIONS,
     people: int = 0,
+    detailed_people: int = DEMO_PEOPLE,
     services_per_case: float = population.DEFAULT_SERVICES_PER_CASE,
     batch_size: int = scale.DEFAULT_BATCH,
+    anchor: date | None = None,
     progress: Progress | None = None,
 ) -> Result:
     """Fill an empty database with a synthetic network and ``people`` registered people.
 
-    The network and the first ``DEMO_PEOPLE`` people (per-row services) are written all or
+    The network and the first ``detailed_people`` people (per-row services, each with their
+    whole story) are written all or
     nothing; people beyond that go through the bulk services, a transaction per batch of
     ``batch_size`` (a run stopped midway keeps the finished batches: ``--reset`` starts over).
     Refuses (``NetworkNotEmpty``) when organisations exist: generated data mixed with real or
     older data would be neither reproducible nor removable.
+
+    The people's stories lead up to ``anchor`` (today by default; not later than today): ages,
+    and so who may consent for a child, depend on that day, so equal seeds give equal data on
+    the same day, or with the same ``anchor``.
     """
     if organisations < 1:
         raise GeneratorError("Generate at least one organisation.")
@@ -806,9 +814,10 @@ def generate(
         communes=communes,
         usernames={u.lower() for u in User.objects.values_list("username", flat=True)},
         people=people,
+        detailed_people=max(detailed_people, 0),
         services_per_case=services_per_case,
         batch_size=batch_size,
-        anchor=timezone.localdate(),
+        anchor=min(anchor or timezone.localdate(), timezone.localdate()),
     )
     started = time.perf_counter()
     with transaction.atomic():

@@ -669,7 +669,10 @@ def draw_story(
     opened_on = min(screened_on + datetime.timedelta(days=rng.choice((0, 0, 0, 1, 2))), last_day)
     opened_on = max(opened_on, screened_on)
     story.status = final
-    story.opened_at = local_moment(opened_on, rng)
+    registered_at = drawn.row.registered_at or local_moment(screened_on, rng)
+    story.opened_at = max(
+        local_moment(opened_on, rng), registered_at + datetime.timedelta(minutes=40)
+    )
     if final == Status.OPEN:
         path: list[str] = []
     elif final == Status.CLOSED:

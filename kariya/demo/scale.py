@@ -3,8 +3,8 @@
 The same drawings as the demo (``population``), written through the bulk services
 (``people.services.person_register_bulk``, ``cases.services.case_bulk_record``) in batches:
 each batch is drawn, validated and written in its own transaction, then dropped, so memory stays
-flat whatever the total. A batch draws from its own random stream (organisation and position),
-so a seed gives the same data however the run is split.
+flat whatever the total. A batch draws from its own random streams (organisation and position),
+so the same seed and batch size give the same data, whatever was generated before.
 """
 
 from __future__ import annotations
