@@ -684,9 +684,15 @@ def draw_story(
     span_end = min(opened_on + datetime.timedelta(days=rng.randint(5, 240)), last_day)
     days = _spread(rng, opened_on, span_end, len(path))
     at = story.opened_at
-    for to_status, day in zip(path, days, strict=True):
-        # At least two hours apart: the caseworker's follow-up work fits in between.
+    # Nothing after yesterday: moves that would spill over midnight are packed before it.
+    limit = datetime.datetime.combine(last_day, datetime.time(23, 30), tzinfo=at.tzinfo)
+    for index, (to_status, day) in enumerate(zip(path, days, strict=True)):
+        left = len(path) - index
+        # At least two hours apart where the day allows: the caseworker's follow-up work
+        # fits in between.
         moment = max(local_moment(day, rng), at + datetime.timedelta(hours=2))
+        moment = min(moment, limit - datetime.timedelta(minutes=5 * (left - 1)))
+        moment = max(moment, at + datetime.timedelta(minutes=1))
         story.moves.append((to_status, moment))
         at = moment
     if Status.ASSESSMENT in path or (final == Status.OPEN and rng.random() < 0.3):

@@ -193,3 +193,34 @@ def test_generate_command_people_options(db: Any) -> None:
     assert "Fingerprint: " in text
     assert Person.objects.count() == 30
     assert ServiceDelivery.objects.count() / Case.objects.count() > 4
+
+
+def test_stories_end_before_today_even_when_registered_yesterday(db: Any) -> None:
+    """Moves at least two hours apart would spill past midnight for someone registered late
+    yesterday: they are packed before it, still in order."""
+    import random
+
+    generator.generate(organisations=2)
+    team = population.teams(list(Organisation.objects.order_by("pk")))[0]
+    ref = population.Reference.load()
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    for seed in range(40):
+        rng = random.Random(seed)
+        drawn = population.draw_person(
+            rng, ref, office=team.offices[0], anchor=today, registered_on=yesterday
+        )
+        story = population.draw_story(
+            rng,
+            ref,
+            drawn,
+            anchor=today,
+            providers=[team.organisation],
+            case=True,
+            status=Status.CLOSED,
+        )
+        assert story.opened_at is not None
+        moments = [story.opened_at] + [at for _status, at in story.moves]
+        assert moments == sorted(moments) and len(set(moments)) == len(moments)
+        assert all(timezone.localdate(at) <= yesterday for at in moments)
+        assert all(d.delivered_on <= yesterday for d in story.deliveries)
