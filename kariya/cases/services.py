@@ -10,12 +10,14 @@ check again, because they are also called from the API, imports and tasks.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +50,7 @@ from kariya.codelists.models import Code
 from kariya.core.audit import audit_record
 from kariya.core.locking import save_versioned
 from kariya.core.models import AuditAction
-from kariya.people.models import Person
+from kariya.people.models import ConsentScope, Person
 from kariya.people.selectors import person_has_basis_for_services
 
 MAX_TEXT = 20_000
@@ -814,3 +816,452 @@ def gbv_section_save(
         changed.append("services_offered")
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=section, changed_fields=changed)
     return section
+
+
+# --- bulk records -----------------------------------------------------------------------------
+#
+# For the data generator and imports at scale: screenings, with their assessment and the case
+# opened from them (its path through the workflow, the approvals its gated moves needed, the
+# services delivered), validated by the rules of the per-row services and written with a few
+# multi-row inserts. Dates are given, not taken from the clock: each record is stamped with the
+# moment it happened. The audit log gets ONE event per batch (action "create", type
+# "cases.screening", record id "bulk:<count>", the kinds of records written): a batch is one act
+# of one actor, and millions of events would only repeat that.
+
+BULK_MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    assessed_on: datetime.date
+    factor_codes: Sequence[str] = ()
+    specific_needs: Sequence[Code] = ()
+    migration_needs: Sequence[Code] = ()
+    immediate_danger: bool = False
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    service_type: Code
+    provider: Organisation
+    delivered_on: datetime.date
+    outcome: str
+    quantity: Decimal | None = None
+    unit: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """The case opened from the screening: who works on it, when it opened, its moves through
+    the workflow (``(to_status, at)``, in order), and the services delivered. A gated move
+    (case plan → implementation, closure) is recorded as approved by ``approver``."""
+
+    caseworker: User
+    opened_at: datetime.datetime
+    moves: Sequence[tuple[str, datetime.datetime]] = ()
+    closure_reason: str = ""
+    approver: User | None = None
+    deliveries: Sequence[DeliveryRow] = ()
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    person: Person
+    office: Office
+    screened_on: datetime.date
+    intervention_rating: str
+    outcome: str
+    immediate_danger: bool = False
+    immediate_needs: Sequence[Code] = ()
+    protection_flags: Sequence[Code] = ()
+    assessment: AssessmentRow | None = None
+    case: CaseRow | None = None
+
+
+def _day_end(value: datetime.date) -> datetime.datetime:
+    """A moment on ``value`` (noon, local time), never later than now."""
+    moment = timezone.make_aware(datetime.datetime.combine(value, datetime.time(12)))
+    return min(moment, timezone.now())
+
+
+def _bulk_check_row(
+    actor: User,
+    row: ScreeningRow,
+    *,
+    with_basis: set[int],
+    codes_ok: Callable[[Iterable[Code], set[str], str], list[Code]],
+    caseworkers: dict[int, User],
+    now: datetime.datetime,
+) -> None:
+    """The checks of ``screening_record``, ``assessment_record``, ``case_open``,
+    ``case_transition``/``case_approve`` and ``service_delivery_record`` for one row, plus the
+    order of its dates (screened, opened, moved, delivered, closed)."""
+    _check_person(actor, row.person)
+    if row.office.organisation_id != actor.organisation_id or not row.office.is_active:
+        raise ValidationError({"office": _("Choose an active office of your organisation.")})
+    _check_past(row.screened_on, "screened_on")
+    _check_choice(row.intervention_rating, priority.Priority.values, "intervention_rating")
+    _check_choice(row.outcome, ScreeningOutcome.values, "outcome")
+    codes_ok(row.immediate_needs, {"service_type"}, "immediate_needs")
+    codes_ok(row.protection_flags, {"specific_need", "migration_need"}, "protection_flags")
+    if row.person.pk not in with_basis:
+        raise ValidationError(
+            _(
+                "This person has not consented to services and no other legal basis is "
+                "recorded: record a consent first."
+            )
+        )
+    if row.assessment is not None:
+        data = row.assessment
+        _check_past(data.assessed_on, "assessed_on")
+        if data.assessed_on < row.screened_on:
+            raise ValidationError({"assessed_on": _("This date is before the screening.")})
+        if any(code not in factors.FACTORS for code in data.factor_codes):
+            raise ValidationError({"factors": _("Choose factors from the list.")})
+        codes_ok(data.specific_needs, {"specific_need"}, "specific_needs")
+        codes_ok(data.migration_needs, {"migration_need"}, "migration_needs")
+    if row.case is None:
+        return
+    case = row.case
+    if row.outcome != ScreeningOutcome.CASE_OPENED:
+        raise ValidationError(
+            _("A case can only be opened from a screening whose outcome is “case opened”.")
+        )
+    if case.caseworker.pk not in caseworkers:
+        if case.caseworker.pk != actor.pk:
+            _require(access.can(actor, access.APPROVE))
+        caseworkers[case.caseworker.pk] = _check_caseworker(
+            case.caseworker, actor.organisation_id or 0
+        )
+    if case.opened_at > now:
+        raise ValidationError({"opened_at": _("This date is in the future.")})
+    if timezone.localdate(case.opened_at) < row.screened_on:
+        raise ValidationError({"opened_at": _("This date is before the screening.")})
+    if case.opened_at < row.person.registered_at:
+        raise ValidationError({"opened_at": _("This date is before the registration.")})
+    status: str = Status.OPEN
+    at = case.opened_at
+    if row.assessment is not None and row.assessment.assessed_on < timezone.localdate(at):
+        raise ValidationError({"assessed_on": _("This date is before the case was opened.")})
+    for to_status, moved_at in case.moves:
+        _check_choice(to_status, Status.values, "status")
+        if not workflow.allowed(status, to_status) or workflow.is_reopen(status, to_status):
+            raise ValidationError(
+                _("A case cannot move from “%(from)s” to “%(to)s”.")
+                % {"from": Status(status).label, "to": Status(to_status).label},
+                code="transition",
+            )
+        if not at <= moved_at <= now:
+            raise ValidationError({"moves": _("The moves of a case must follow one another.")})
+        gate = workflow.gate_for(status, to_status)
+        if gate is not None and workflow.approval_required(gate):
+            approver = case.approver
+            if (
+                approver is None
+                or not access.can(approver, access.APPROVE)
+                or approver.organisation_id != actor.organisation_id
+                or approver.pk == case.caseworker.pk
+            ):
+                raise ValidationError(
+                    {"approver": _("Name a supervisor of the organisation to approve this move.")}
+                )
+        status, at = to_status, moved_at
+    if status == Status.CLOSED:
+        _check_closure_reason(case.closure_reason)
+    elif case.closure_reason:
+        raise ValidationError({"closure_reason": _("Only a closed case has a closure reason.")})
+    opened_on = timezone.localdate(case.opened_at)
+    closed_on = timezone.localdate(at) if status == Status.CLOSED else None
+    for delivery in case.deliveries:
+        codes_ok([delivery.service_type], {"service_type"}, "service_type")
+        if delivery.provider is None or not delivery.provider.is_active:
+            raise ValidationError({"provider": _("Choose an active organisation of the network.")})
+        _check_past(delivery.delivered_on, "delivered_on")
+        if delivery.delivered_on < opened_on or (
+            closed_on is not None and delivery.delivered_on > closed_on
+        ):
+            raise ValidationError(
+                {"delivered_on": _("A service is delivered while its case is open.")}
+            )
+        _check_choice(delivery.outcome, DeliveryOutcome.values, "outcome")
+        if delivery.quantity is not None:
+            if Decimal(delivery.quantity) <= 0:
+                raise ValidationError({"quantity": _("The quantity must be more than zero.")})
+            _check_choice(delivery.unit, Unit.values, "unit")
+        elif delivery.unit:
+            raise ValidationError({"quantity": _("Give the quantity for this unit.")})
+        _check_text(delivery.note, "note", required=False)
+
+
+def _bulk_row_error(position: int, exc: ValidationError) -> ValidationError:
+    return ValidationError(
+        _("Row %(row)s: %(message)s") % {"row": position, "message": " ".join(exc.messages)},
+        code="bad_row",
+    )
+
+
+@transaction.atomic
+def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Screening]:
+    """Record up to ``BULK_MAX_ROWS`` screenings, with their assessments and cases, all or
+    nothing.
+
+    Every row is checked by the rules of the per-row services before anything is written (one
+    active case per person and organisation, across the batch too); a bad row refuses the
+    whole batch (``ValidationError`` naming the row, nothing saved). One audit event for the
+    batch (see above). Returns the screenings.
+    """
+    _require(access.can(actor, access.MANAGE))
+    if len(rows) > BULK_MAX_ROWS:
+        raise ValidationError(
+            _("Record at most %(count)s screenings at once.") % {"count": BULK_MAX_ROWS}
+        )
+    if not rows:
+        return []
+    now = timezone.now()
+    person_ids = {row.person.pk for row in rows}
+    organisation_id: int = actor.organisation_id or 0
+    with_basis = set(
+        Person.objects.filter(pk__in=person_ids, organisation_id=organisation_id)
+        .filter(
+            Q(legal_basis__gt="")
+            | Q(
+                consents__scope=ConsentScope.SERVICES,
+                consents__withdrawn_at__isnull=True,
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    active_case = set(
+        Case.objects.filter(organisation_id=organisation_id, person_id__in=person_ids)
+        .exclude(status=Status.CLOSED)
+        .values_list("person_id", flat=True)
+    )
+    known_codes: dict[int, bool] = {}
+
+    def codes_ok(codes: Iterable[Code], lists: set[str], field: str) -> list[Code]:
+        cleaned = list(dict.fromkeys(codes))
+        for code in cleaned:
+            if code.pk not in known_codes:
+                known_codes[code.pk] = code.is_active
+            if code.list not in lists or not known_codes[code.pk]:
+                raise ValidationError({field: _("Choose codes from the list.")})
+        return cleaned
+
+    caseworkers: dict[int, User] = {}
+    for position, row in enumerate(rows, start=1):
+        try:
+            _bulk_check_row(
+                actor,
+                row,
+                with_basis=with_basis,
+                codes_ok=codes_ok,
+                caseworkers=caseworkers,
+                now=now,
+            )
+            if row.case is not None:
+                ends_active = not row.case.moves or row.case.moves[-1][0] != Status.CLOSED
+                if row.person.pk in active_case:
+                    raise ValidationError(
+                        _("This person already has an active case: work on that one.")
+                    )
+                if ends_active:
+                    active_case.add(row.person.pk)
+        except ValidationError as exc:
+            raise _bulk_row_error(position, exc) from exc
+
+    screenings = []
+    for row in rows:
+        at = _day_end(row.screened_on)
+        screening = Screening(
+            person=row.person,
+            office=row.office,
+            screened_on=row.screened_on,
+            screened_by=actor,
+            intervention_rating=row.intervention_rating,
+            outcome=row.outcome,
+            immediate_danger=bool(row.immediate_danger),
+            created_at=at,
+            updated_at=at,
+        )
+        _stamp(screening, actor)
+        screenings.append(screening)
+    Screening.objects.bulk_create(screenings)
+    needs_through = Screening.immediate_needs.through
+    flags_through = Screening.protection_flags.through
+    needs_through.objects.bulk_create(
+        needs_through(screening_id=s.pk, code_id=code.pk)
+        for s, row in zip(screenings, rows, strict=True)
+        for code in dict.fromkeys(row.immediate_needs)
+    )
+    flags_through.objects.bulk_create(
+        flags_through(screening_id=s.pk, code_id=code.pk)
+        for s, row in zip(screenings, rows, strict=True)
+        for code in dict.fromkeys(row.protection_flags)
+    )
+
+    cases: list[Case] = []
+    case_rows: list[tuple[Case, ScreeningRow]] = []
+    results: dict[int, priority.Result] = {}
+    for position, (screening, row) in enumerate(zip(screenings, rows, strict=True)):
+        if row.assessment is not None:
+            data = row.assessment
+            results[position] = priority.evaluate(
+                priority.PriorityInput(
+                    immediate_danger=bool(data.immediate_danger),
+                    specific_needs=frozenset(c.code for c in data.specific_needs),
+                    migration_needs=frozenset(c.code for c in data.migration_needs),
+                    factors=frozenset(data.factor_codes),
+                )
+            )
+        if row.case is None:
+            continue
+        data_case = row.case
+        final: str = Status.OPEN
+        closed_at, reason = None, ""
+        if data_case.moves:
+            final = data_case.moves[-1][0]
+            if final == Status.CLOSED:
+                closed_at, reason = data_case.moves[-1][1], data_case.closure_reason
+        rating = results[position].rating if position in results else row.intervention_rating
+        last = data_case.moves[-1][1] if data_case.moves else data_case.opened_at
+        case = Case(
+            person=row.person,
+            caseworker=data_case.caseworker,
+            opened_from=screening,
+            priority=rating,
+            status=final,
+            closure_reason=reason,
+            opened_at=data_case.opened_at,
+            closed_at=closed_at,
+            created_at=data_case.opened_at,
+            updated_at=last,
+            version=1
+            + len(data_case.moves)
+            + int(position in results and rating != row.intervention_rating),
+        )
+        _stamp(case, actor)
+        cases.append(case)
+        case_rows.append((case, row))
+    Case.objects.bulk_create(cases)
+    case_of = {id(row): case for case, row in case_rows}
+
+    assessments: list[VulnerabilityAssessment] = []
+    assessment_rows: list[AssessmentRow] = []
+    for position, row in enumerate(rows):
+        if row.assessment is None:
+            continue
+        at = _day_end(row.assessment.assessed_on)
+        assessment = VulnerabilityAssessment(
+            person=row.person,
+            case=case_of.get(id(row)),
+            assessed_on=row.assessment.assessed_on,
+            assessed_by=actor,
+            immediate_danger=bool(row.assessment.immediate_danger),
+            priority=results[position].rating,
+            priority_rules=list(results[position].rule_ids),
+            created_at=at,
+            updated_at=at,
+        )
+        _stamp(assessment, actor)
+        assessments.append(assessment)
+        assessment_rows.append(row.assessment)
+    VulnerabilityAssessment.objects.bulk_create(assessments)
+    AssessmentFactor.objects.bulk_create(
+        AssessmentFactor(
+            assessment=assessment,
+            level=factors.FACTORS[code].level,
+            kind=factors.FACTORS[code].kind,
+            factor=code,
+        )
+        for assessment, data in zip(assessments, assessment_rows, strict=True)
+        for code in dict.fromkeys(data.factor_codes)
+    )
+    specific_through = VulnerabilityAssessment.specific_needs.through
+    migration_through = VulnerabilityAssessment.migration_needs.through
+    specific_through.objects.bulk_create(
+        specific_through(vulnerabilityassessment_id=a.pk, code_id=code.pk)
+        for a, data in zip(assessments, assessment_rows, strict=True)
+        for code in dict.fromkeys(data.specific_needs)
+    )
+    migration_through.objects.bulk_create(
+        migration_through(vulnerabilityassessment_id=a.pk, code_id=code.pk)
+        for a, data in zip(assessments, assessment_rows, strict=True)
+        for code in dict.fromkeys(data.migration_needs)
+    )
+
+    changes: list[CaseStatusChange] = []
+    approvals: list[CaseApproval] = []
+    deliveries: list[ServiceDelivery] = []
+    for case, row in case_rows:
+        moved = row.case
+        assert moved is not None  # noqa: S101 - case_rows holds rows with a case
+        status: str = Status.OPEN
+        for to_status, moved_at in moved.moves:
+            gate = workflow.gate_for(status, to_status)
+            mover = moved.caseworker
+            if gate is not None and workflow.approval_required(gate):
+                mover = moved.approver or mover
+                approval = CaseApproval(
+                    case=case,
+                    kind=gate,
+                    status=ApprovalStatus.APPROVED,
+                    closure_reason=moved.closure_reason if gate == ApprovalKind.CLOSURE else "",
+                    requested_by=moved.caseworker,
+                    decided_by=mover,
+                    decided_at=moved_at,
+                    organisation_id=case.organisation_id,
+                    created_at=moved_at,
+                    updated_at=moved_at,
+                    created_by=moved.caseworker,
+                    updated_by=mover,
+                )
+                approvals.append(approval)
+            changes.append(
+                CaseStatusChange(
+                    case=case,
+                    from_status=status,
+                    to_status=to_status,
+                    closure_reason=moved.closure_reason if to_status == Status.CLOSED else "",
+                    organisation_id=case.organisation_id,
+                    created_at=moved_at,
+                    updated_at=moved_at,
+                    created_by=mover,
+                    updated_by=mover,
+                )
+            )
+            status = to_status
+        for delivery in moved.deliveries:
+            at = _day_end(delivery.delivered_on)
+            record = ServiceDelivery(
+                case=case,
+                service_type=delivery.service_type,
+                provider=delivery.provider,
+                delivered_on=delivery.delivered_on,
+                outcome=delivery.outcome,
+                quantity=Decimal(delivery.quantity) if delivery.quantity is not None else None,
+                unit=delivery.unit if delivery.quantity is not None else "",
+                note=_check_text(delivery.note, "note", required=False),
+                created_at=at,
+                updated_at=at,
+            )
+            _stamp(record, actor)
+            deliveries.append(record)
+    CaseStatusChange.objects.bulk_create(changes)
+    CaseApproval.objects.bulk_create(approvals)
+    ServiceDelivery.objects.bulk_create(deliveries, batch_size=2_000)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type=Screening._meta.label_lower,
+        object_id=f"bulk:{len(screenings)}",
+        changed_fields=[
+            "screenings",
+            *(["assessments"] if assessments else []),
+            *(["cases"] if cases else []),
+            *(["status_changes"] if changes else []),
+            *(["approvals"] if approvals else []),
+            *(["deliveries"] if deliveries else []),
+        ],
+    )
+    return screenings

@@ -11,15 +11,16 @@ as the system, so its audit events carry no user.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import random
 import re
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from kariya.accounts import services
 from kariya.accounts.models import (
@@ -39,12 +41,16 @@ from kariya.accounts.models import (
     UserRole,
 )
 from kariya.accounts.roles import Role
-from kariya.demo import names
+from kariya.demo import determinism, names, population, scale, stories
+from kariya.demo.determinism import uuid_from
 from kariya.demo.names import Culture
 from kariya.geo.models import AdminLevel, AdminUnit
 
 DEFAULT_SEED = 2026
 DEFAULT_ORGANISATIONS = 15
+# People of the demo, registered and followed through the per-row services. Beyond this
+# number, ``generate(people=…)`` writes the rest through the bulk services.
+DEMO_PEOPLE = 240
 # The one password of every demo account. Published on purpose: see refuse_in_production().
 DEMO_PASSWORD = "kariya-demo-2026"  # noqa: S105
 
@@ -164,6 +170,12 @@ class Context:
     organisations: int
     progress: Progress
     communes: dict[str, AdminUnit] = field(default_factory=dict)
+    people: int = 0
+    detailed_people: int = DEMO_PEOPLE
+    services_per_case: float = population.DEFAULT_SERVICES_PER_CASE
+    batch_size: int = scale.DEFAULT_BATCH
+    # The day the data leads up to (today): stories end the day before.
+    anchor: date = field(default_factory=date.today)
     orgs: list[GeneratedOrg] = field(default_factory=list)
     usernames: set[str] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
@@ -177,16 +189,14 @@ class Context:
 class Step:
     name: str
     run: Callable[[Context], int]
+    # Batched steps run after the others have committed, a transaction per batch.
+    batched: bool = False
 
 
 @dataclass(frozen=True)
 class Result:
     counts: dict[str, int]
     seconds: float
-
-
-def uuid_from(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -632,11 +642,122 @@ def step_users(ctx: Context) -> int:
     return len(plans)
 
 
-# Later issues append their steps (people, cases, services, referrals…) here.
+# --- steps: people and their cases ---------------------------------------------------------
+
+
+def _providers(team: population.Team, orgs: Sequence[Organisation]) -> list[Organisation]:
+    return [team.organisation, *(o for o in orgs if o.pk != team.organisation.pk)]
+
+
+def _play_people(
+    ctx: Context,
+    *,
+    stream: str,
+    plans: Sequence[tuple[population.Team, User, str, stories.Extras, date | None]],
+    step: str,
+) -> int:
+    """Register and follow each planned person through the per-row services:
+    ``(team, caseworker, final status or "" for a random fate, extras, registration day)``."""
+    rng = ctx.rng(stream)
+    ref = population.Reference.load()
+    organisations = list(Organisation.objects.filter(is_active=True).order_by("pk"))
+    clock = determinism.Clock(determinism.real_now())
+    with determinism.reproducible(
+        ids=ctx.rng(f"{stream}.ids"), codes=ctx.rng(f"{stream}.codes"), clock=clock
+    ):
+        for number, (team, caseworker, status, extras, registered_on) in enumerate(plans, 1):
+            office = caseworker.office or rng.choice(team.offices)
+            partners = [o for o in organisations if o.pk != team.organisation.pk]
+            drawn = population.draw_person(
+                rng,
+                ref,
+                office=office,
+                anchor=ctx.anchor,
+                partners=partners,
+                registered_on=registered_on,
+            )
+            if extras.gbv:
+                drawn.needs_sv = drawn.female = True
+            approver = team.approver_for(rng, caseworker)
+            story = population.draw_story(
+                rng,
+                ref,
+                drawn,
+                anchor=ctx.anchor,
+                providers=_providers(team, partners),
+                services_per_case=ctx.services_per_case,
+                case=True if status else None,
+                status=status or None,
+                can_approve=approver is not None,
+            )
+            stories.play(
+                rng,
+                clock,
+                ref,
+                team=team,
+                drawn=drawn,
+                story=story,
+                registrar=caseworker,
+                caseworker=caseworker,
+                approver=approver,
+                anchor=ctx.anchor,
+                extras=extras,
+            )
+            ctx.progress(step, number, len(plans))
+    return len(plans)
+
+
+def step_people(ctx: Context) -> int:
+    """The demo's people: each organisation with caseworkers registers a share in proportion
+    to its staff; about 40 % get a case, in every status; a few have pending approvals,
+    overdue tasks, a GBV section or a withdrawn consent."""
+    count = min(ctx.people, ctx.detailed_people)
+    if count == 0:
+        return 0
+    rng = ctx.rng("people.plan")
+    teams = population.teams([g.organisation for g in ctx.orgs])
+    plans = []
+    for team, share in zip(
+        teams, population.share_out(count, [t.weight for t in teams]), strict=True
+    ):
+        for _ in range(share):
+            extras = stories.Extras(
+                pending=rng.choice(("", "", "", "", "case_plan", "closure")),
+                overdue=rng.random() < 0.3,
+                gbv=rng.random() < 0.04,
+                withdraw=rng.random() < 0.04,
+                notes=rng.choice((0, 1, 1, 2)),
+            )
+            plans.append((team, rng.choice(team.caseworkers), "", extras, None))
+    return _play_people(ctx, stream="people", plans=plans, step="people")
+
+
+def step_people_at_scale(ctx: Context) -> int:
+    """People beyond the detailed ones, through the bulk services, a transaction per batch."""
+    total = ctx.people - min(ctx.people, ctx.detailed_people)
+    if total <= 0:
+        return 0
+    organisations = list(Organisation.objects.order_by("pk"))
+    counts = scale.generate_people(
+        stream=ctx.rng,
+        teams=population.teams(organisations),
+        total=total,
+        anchor=ctx.anchor,
+        services_per_case=ctx.services_per_case,
+        batch_size=ctx.batch_size,
+        progress=ctx.progress,
+    )
+    ctx.counts["cases (bulk)"] = counts["cases"]
+    ctx.counts["services (bulk)"] = counts["deliveries"]
+    return counts["people"]
+
+
 STEPS: tuple[Step, ...] = (
     Step("organisations", step_organisations),
     Step("offices", step_offices),
     Step("users", step_users),
+    Step("people", step_people),
+    Step("people (bulk)", step_people_at_scale, batched=True),
 )
 
 
@@ -651,15 +772,30 @@ def generate(
     *,
     seed: int = DEFAULT_SEED,
     organisations: int = DEFAULT_ORGANISATIONS,
+    people: int = 0,
+    detailed_people: int = DEMO_PEOPLE,
+    services_per_case: float = population.DEFAULT_SERVICES_PER_CASE,
+    batch_size: int = scale.DEFAULT_BATCH,
+    anchor: date | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Fill an empty database with a synthetic network, all or nothing.
+    """Fill an empty database with a synthetic network and ``people`` registered people.
 
+    The network and the first ``detailed_people`` people (per-row services, each with their
+    whole story) are written all or
+    nothing; people beyond that go through the bulk services, a transaction per batch of
+    ``batch_size`` (a run stopped midway keeps the finished batches: ``--reset`` starts over).
     Refuses (``NetworkNotEmpty``) when organisations exist: generated data mixed with real or
     older data would be neither reproducible nor removable.
+
+    The people's stories lead up to ``anchor`` (today by default; not later than today): ages,
+    and so who may consent for a child, depend on that day, so equal seeds give equal data on
+    the same day, or with the same ``anchor``.
     """
     if organisations < 1:
         raise GeneratorError("Generate at least one organisation.")
+    if people < 0 or services_per_case < 0 or batch_size < 1:
+        raise GeneratorError("People, services per case and batch size cannot be negative.")
     existing = Organisation.objects.count()
     if existing:
         raise NetworkNotEmpty(existing)
@@ -677,12 +813,93 @@ def generate(
         progress=progress or (lambda step, done, total: None),
         communes=communes,
         usernames={u.lower() for u in User.objects.values_list("username", flat=True)},
+        people=people,
+        detailed_people=max(detailed_people, 0),
+        services_per_case=services_per_case,
+        batch_size=batch_size,
+        anchor=min(anchor or timezone.localdate(), timezone.localdate()),
     )
     started = time.perf_counter()
     with transaction.atomic():
         for step in STEPS:
+            if not step.batched:
+                ctx.counts[step.name] = step.run(ctx)
+    for step in STEPS:
+        if step.batched:
             ctx.counts[step.name] = step.run(ctx)
-    return Result(counts=dict(ctx.counts), seconds=time.perf_counter() - started)
+    return Result(
+        counts={name: count for name, count in ctx.counts.items() if count},
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --- the demo accounts' caseload -----------------------------------------------------------
+
+# Final statuses of each demo caseworker's cases, with what the story adds: "plan" = a case
+# plan waiting for approval, "close" = a closure waiting for approval, "late" = overdue tasks.
+CASELOAD: dict[str, tuple[tuple[str, str], ...]] = {
+    "niamey": (
+        ("open", ""), ("assessment", ""), ("assessment", "late"), ("case_plan", "plan"),
+        ("case_plan", "late"), ("case_plan", "plan"), ("implementation", "late"),
+        ("implementation", "gbv"), ("implementation", "late"), ("follow_up", "close"),
+        ("follow_up", "late gbv"), ("closed", ""),
+    ),
+    "agadez": (
+        ("open", ""), ("open", ""), ("assessment", "late"), ("case_plan", "plan"),
+        ("case_plan", "late"), ("implementation", "late"), ("implementation", ""),
+        ("implementation", "late"), ("follow_up", "close"), ("follow_up", "late"),
+        ("closed", ""), ("closed", ""),
+    ),
+    "tahoua": (
+        ("assessment", ""), ("case_plan", "plan"), ("implementation", "late"), ("closed", ""),
+    ),
+    "zinder": (
+        ("assessment", ""), ("case_plan", "late"), ("implementation", "late"), ("closed", ""),
+    ),
+}  # fmt: skip
+
+
+def generate_caseload(*, seed: int = DEFAULT_SEED, progress: Progress | None = None) -> int:
+    """Give the demo caseworkers cases in every status (registered over the last four months),
+    with overdue tasks, case plans and closures waiting for their supervisor's approval, and
+    GBV sections written by the demo GBV focal point. Run once, after ``ensure_demo_accounts``
+    on freshly generated data; all or nothing."""
+    refuse_in_production()
+    ctx = Context(
+        seed=seed,
+        organisations=0,
+        progress=progress or (lambda step, done, total: None),
+        anchor=timezone.localdate(),
+    )
+    rng = ctx.rng("caseload.plan")
+    plans = []
+    for region, statuses in CASELOAD.items():
+        caseworker = (
+            User.objects.filter(username=demo_username(region, Role.CASEWORKER))
+            .select_related("organisation", "office__commune")
+            .first()
+        )
+        if caseworker is None or caseworker.organisation is None:
+            continue
+        gbv_writer = User.objects.filter(
+            username=demo_username(region, Role.GBV_FOCAL_POINT),
+            organisation=caseworker.organisation,
+        ).first()
+        team = next(iter(population.teams([caseworker.organisation])), None)
+        if team is None:
+            continue
+        for status, extra in statuses:
+            extras = stories.Extras(
+                pending={"plan": "case_plan", "close": "closure"}.get(extra, ""),
+                overdue="late" in extra,
+                gbv="gbv" in extra,
+                gbv_writer=gbv_writer,
+                notes=rng.choice((1, 1, 2)),
+            )
+            registered_on = ctx.anchor - timedelta(days=rng.randint(12, 120))
+            plans.append((team, caseworker, status, extras, registered_on))
+    with transaction.atomic():
+        return _play_people(ctx, stream="caseload", plans=plans, step="demo caseload")
 
 
 # --- demo accounts -------------------------------------------------------------------------
@@ -808,8 +1025,94 @@ def reset_database(using: str = "default") -> int:
     return len(tables)
 
 
+def _people_queries() -> list[Any]:
+    """What the people and case steps drew, in a stable order (public ids: random, drawn from
+    the steps' streams). Encrypted fields come decrypted; dates are turned into days after the
+    first registration, so the digest does not change with the day the data was generated."""
+    from kariya.cases import models as c
+    from kariya.people import models as p
+
+    return [
+        p.Person.objects.order_by("public_id").values_list(
+            "public_id", "case_code", "sex", "birth_year", "birth_estimated",
+            "registering_office__public_id", "population_category__code", "child_separation",
+            "legal_basis", "registered_at", "created_by__username",
+        ),
+        p.Identity.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "given_names", "family_names", "other_spellings",
+            "aliases", "phones", "birth_date",
+        ),
+        p.Person.nationalities.through.objects.order_by(
+            "person__public_id", "country_id"
+        ).values_list("person__public_id", "country_id"),
+        p.IdentityDocument.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "document_type__code", "status", "number"
+        ),
+        p.MigrationProfile.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "origin_country_id", "origin_place", "status",
+            "arrival_date", "current_commune__pcode", "expelled_from", "expulsion_type",
+            "expulsion_arrival_site__name", "expulsion_date", "intended_destination_id",
+        ),
+        p.RoutePoint.objects.order_by("profile__public_id", "position").values_list(
+            "profile__public_id", "position", "site__name", "country_id"
+        ),
+        p.Consent.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "scope", "given_by", "child_assent", "method",
+            "language__code", "recipient_organisation__acronym", "service_type__code",
+            "given_at", "withdrawn_at",
+        ),
+        c.Screening.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "screened_on", "intervention_rating", "outcome",
+            "screened_by__username",
+        ),
+        c.VulnerabilityAssessment.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "case__public_id", "assessed_on", "priority",
+        ),
+        c.Case.objects.order_by("public_id").values_list(
+            "public_id", "person__public_id", "caseworker__username", "priority", "status",
+            "closure_reason", "opened_at", "closed_at",
+        ),
+        c.CaseStatusChange.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "from_status", "to_status", "created_at"
+        ),
+        c.CaseApproval.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "kind", "status", "requested_by__username",
+            "decided_by__username",
+        ),
+        c.CasePlanAction.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "description", "due_on", "status", "completed_on"
+        ),
+        c.ServiceDelivery.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "service_type__code", "provider__acronym",
+            "delivered_on", "quantity", "unit", "outcome",
+        ),
+        c.FollowUpVisit.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "due_on", "visited_on", "method"
+        ),
+        c.CaseNote.objects.order_by("public_id").values_list("public_id", "case__public_id"),
+        c.GBVSection.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "incident_type", "incident_date",
+            "created_by__username",
+        ),
+    ]  # fmt: skip
+
+
+def _fingerprint_value(value: Any, first_day: date | None) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    if isinstance(value, date) and first_day is not None:
+        return f"d{(value - first_day).days}"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
 def network_fingerprint() -> str:
-    """A digest of the network's identifying data: equal digests, equal networks."""
+    """A digest of the generated data: the network, the people and their cases. Equal
+    digests, equal data (dates counted from the first registration). Streams the rows: flat
+    memory, but a million people take minutes (decryption)."""
+    from kariya.people.models import Person
+
     digest = hashlib.sha256()
     queries = (
         Organisation.objects.order_by("acronym").values_list(
@@ -833,5 +1136,12 @@ def network_fingerprint() -> str:
     for query in queries:
         for row in query:
             digest.update("\x1f".join(str(value) for value in row).encode())
+            digest.update(b"\x1e")
+    first = Person.objects.order_by("registered_at").values_list("registered_at", flat=True)[:1]
+    first_day = timezone.localdate(first[0]) if first else None
+    for query in _people_queries():
+        for row in query.iterator(chunk_size=5_000):
+            text = "\x1f".join(_fingerprint_value(value, first_day) for value in row)
+            digest.update(text.encode())
             digest.update(b"\x1e")
     return digest.hexdigest()

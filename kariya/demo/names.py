@@ -337,3 +337,79 @@ LANDMARKS = (
     "près du château d'eau", "sur la route de l'aéroport", "à côté de l'école primaire",
 )
 # fmt: on
+# fmt: off
+
+# --- people registered by the organisations -----------------------------------------------
+
+# Nationalities of the people met, as weights (ISO 3166-1 alpha-3), and the naming traditions
+# of each (weights again): northern Nigerians are often Hausa or Kanuri, Malians Tamasheq or
+# Fulani, Cameroonians from the north Fulani or Arabic-speaking…
+NATIONALITIES: tuple[tuple[str, int], ...] = (
+    ("NER", 34), ("NGA", 14), ("MLI", 9), ("GIN", 8), ("CIV", 6), ("BFA", 6), ("SEN", 5),
+    ("CMR", 5), ("SDN", 4), ("TCD", 3), ("GHA", 2), ("GMB", 2), ("SLE", 1), ("BEN", 1),
+)
+NATIONALITY_CULTURES: dict[str, tuple[tuple[Culture, int], ...]] = {
+    "NGA": ((HAUSA, 45), (NIGERIA, 40), (KANURI, 15)),
+    "MLI": ((MALI_BURKINA, 55), (TAMASHEQ, 20), (FULFULDE, 25)),
+    "GIN": ((GUINEA, 60), (FULFULDE, 40)),
+    "CIV": ((GULF_COAST, 60), (MALI_BURKINA, 40)),
+    "BFA": ((MALI_BURKINA, 80), (FULFULDE, 20)),
+    "SEN": ((SENEGAMBIA, 85), (FULFULDE, 15)),
+    "GMB": ((SENEGAMBIA, 100),),
+    "CMR": ((GULF_COAST, 50), (FULFULDE, 30), (ARABIC, 20)),
+    "SDN": ((ARABIC, 100),),
+    "TCD": ((ARABIC, 70), (KANURI, 30)),
+    "GHA": ((GHANA, 100),),
+    "SLE": ((SIERRA_LIBERIA, 100),),
+    "BEN": ((GULF_COAST, 100),),
+}
+# Language codes (code list "language") a person of each tradition speaks, the first preferred.
+CULTURE_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "hausa": ("hau", "fra"), "zarma": ("dje", "hau"), "fulfulde": ("fuh", "hau"),
+    "tamasheq": ("ttq", "ara"), "kanuri": ("knc", "hau"), "arabic": ("ara",),
+    "nigeria": ("eng", "hau"), "ghana": ("eng",), "senegambia": ("wol", "fra"),
+    "mali_burkina": ("bam", "fra"), "guinea": ("fuf", "fra"), "sierra_liberia": ("eng",),
+    "gulf_coast": ("fra",),
+}
+# Other ways the same name is written on papers, by registrars and by the person.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Moussa": ("Mousa", "Musa"), "Abdoulaye": ("Abdullahi", "Abdoulahi"),
+    "Mohamed": ("Mohammed", "Muhammad"), "Mahamadou": ("Mahamadu", "Muhammadu"),
+    "Ibrahim": ("Ibrahima", "Brahim"), "Oumarou": ("Umaru", "Oumar"), "Oumar": ("Umar",),
+    "Issoufou": ("Yusuf", "Issouf"), "Amadou": ("Ahmadu", "Hamadou"),
+    "Souleymane": ("Suleiman", "Sulemana"), "Boubacar": ("Abubakar", "Boubakar"),
+    "Idrissa": ("Idris", "Idriss"), "Yacouba": ("Yakubu", "Yacoub"), "Hassane": ("Hassan",),
+    "Harouna": ("Haruna",), "Adamou": ("Adamu",), "Garba": ("Garaba",), "Sani": ("Saani",),
+    "Mariama": ("Mariam", "Maryam"), "Aïchatou": ("Aisha", "Aïssatou"), "Hadiza": ("Khadija",),
+    "Zeinabou": ("Zeinab", "Zainab"), "Fatouma": ("Fatima", "Fatoumata"), "Hawa": ("Awa",),
+    "Ousmane": ("Usman", "Ousman"), "Mamadou": ("Mamadu",), "Seydou": ("Saidu",),
+    "Alhassane": ("Al Hassan", "Alassane"), "Djibo": ("Jibo",), "Kadidjatou": ("Kadijatu",),
+    "Diallo": ("Jallo",), "Traoré": ("Traore",), "Coulibaly": ("Kulibali",),
+    "Ouédraogo": ("Ouedraogo",), "Keïta": ("Keita",), "Mahamane": ("Mahaman",),
+    "Abdou": ("Abdu",), "Yahaya": ("Yahaya", "Yahia"), "Zakari": ("Zakariya", "Zakaria"),
+    "Chaibou": ("Shaibu",), "Maïga": ("Maiga",), "Oumou": ("Umu",), "Aminata": ("Aminatou",),
+}
+# Nicknames and names used on the route (a person may give only one of these at first).
+ALIASES = (
+    "Baba", "Tanko", "Dan Kano", "Alhaji", "Mai Gari", "Petit", "Le Vieux", "Yaro", "Bouba",
+    "Doctor", "Chairman", "Maman Sani", "Tonton", "Big", "Ladan", "Malam", "Goni",
+)
+# Home towns by country, for the migration profile.
+ORIGIN_PLACES: dict[str, tuple[str, ...]] = {
+    "NER": ("Tahoua", "Zinder", "Maradi", "Tillabéri", "Birni N'Konni", "Kantché", "Illéla",
+            "Keita", "Tessaoua", "Dosso", "Diffa", "Filingué"),
+    "NGA": ("Kano", "Katsina", "Sokoto", "Maiduguri", "Benin City", "Lagos", "Kaduna", "Zaria"),
+    "MLI": ("Gao", "Kayes", "Bamako", "Mopti", "Ségou", "Tombouctou", "Kidal"),
+    "GIN": ("Conakry", "Kankan", "Labé", "Kindia", "Mamou", "Siguiri"),
+    "CIV": ("Abidjan", "Daloa", "Bouaké", "San-Pédro", "Man"),
+    "BFA": ("Ouagadougou", "Bobo-Dioulasso", "Kaya", "Ouahigouya", "Fada N'Gourma"),
+    "SEN": ("Kolda", "Tambacounda", "Dakar", "Ziguinchor", "Kaolack"),
+    "CMR": ("Douala", "Yaoundé", "Maroua", "Garoua", "Bafoussam"),
+    "SDN": ("Geneina", "Nyala", "El Fasher", "Khartoum"),
+    "TCD": ("Abéché", "N'Djamena", "Mao", "Bol"),
+    "GHA": ("Kumasi", "Accra", "Tamale"),
+    "GMB": ("Serekunda", "Brikama", "Banjul"),
+    "SLE": ("Freetown", "Bo", "Kenema"),
+    "BEN": ("Cotonou", "Parakou", "Djougou"),
+}
+# fmt: on

@@ -60,9 +60,17 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"Loading the demo network (seed {seed})…")
-                result = generator.generate(seed=seed, progress=ProgressPrinter(self.stdout))
+                result = generator.generate(
+                    seed=seed, people=generator.DEMO_PEOPLE, progress=ProgressPrinter(self.stdout)
+                )
                 self.stdout.write(summary(result))
             accounts = generator.ensure_demo_accounts(seed=seed)
+            if not existing:
+                # The demo accounts' own cases, approvals to decide and GBV sections.
+                cases = generator.generate_caseload(
+                    seed=seed, progress=ProgressPrinter(self.stdout)
+                )
+                self.stdout.write(f"Gave the demo caseworkers {cases} people to follow.")
         except generator.GeneratorError as exc:
             raise CommandError(str(exc)) from exc
 
