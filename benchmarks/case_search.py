@@ -125,14 +125,13 @@ def samples(org_id: int, count: int, rng: random.Random) -> list[Sample]:
             continue
         seen.add(case.person_id)
         identity = Identity.objects.get(person_id=case.person_id)
-        document = IdentityDocument.objects.filter(person_id=case.person_id).exclude(number="")
+        numbers = [d.number for d in IdentityDocument.objects.filter(person_id=case.person_id)]
         phones = identity.phone_list
-        first = document.first()
         found.append(
             Sample(
                 name=f"{identity.given_names.split()[0]} {identity.family_names}".strip(),
                 phone=phones[0] if phones else "",
-                document=first.number if first else "",
+                document=next((n for n in numbers if n), ""),
                 case_code=case.person.case_code,
             )
         )
