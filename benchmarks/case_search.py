@@ -127,9 +127,10 @@ def samples(org_id: int, count: int, rng: random.Random) -> list[Sample]:
             continue
         seen.add(case.person_id)
         identity = Identity.objects.get(person_id=case.person_id)
-        document = IdentityDocument.objects.filter(person_id=case.person_id).exclude(number="")
+        # The number is encrypted (no SQL filter on it): the first document that has one.
+        documents = IdentityDocument.objects.filter(person_id=case.person_id).order_by("id")
         phones = identity.phone_list
-        first = document.first()
+        first = next((d for d in documents if d.number), None)
         found.append(
             Sample(
                 name=f"{identity.given_names.split()[0]} {identity.family_names}".strip(),
