@@ -27,10 +27,18 @@ from kariya.cases.workflow import ApprovalKind, Status
 from kariya.core.audit import audit_reads
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
-from kariya.core.viewhelpers import apply_errors, query_without_page
+from kariya.core.viewhelpers import (
+    apply_errors,
+    public_query,
+    query_without_page,
+    repost_fields,
+    search_data,
+)
 from kariya.people import access as people_access
 
 PAGE_SIZE = 50
+# Searched only from a POST body: personal data never goes in a URL.
+IDENTITY_FILTERS = people_access.IDENTITY_CRITERIA
 
 
 def _full_name(identity: Any) -> str:
@@ -58,31 +66,46 @@ def _open_form(request: AuthedRequest, data: Any = None) -> forms.CaseOpenForm:
 
 @requires("cases.view")
 def case_list(request: AuthedRequest) -> HttpResponse:
+    """Cases the actor may see, with filters. Name, phone and document number are searched only
+    from a POST body (never in a URL); each such search is audited by the criteria it used. The
+    other filters (case code included: a pseudonym) may come in the query string."""
     actor = request.user
     identity = people_access.can(actor, people_access.VIEW_IDENTITY)
     caseworkers = (
         selectors.organisation_caseworkers(actor) if access.can(actor, access.VIEW_ALL) else None
     )
-    form = forms.CaseSearchForm(request.GET or None, identity=identity, caseworkers=caseworkers)
+    data, page_number = search_data(request, IDENTITY_FILTERS)
+    form = forms.CaseSearchForm(data, identity=identity, caseworkers=caseworkers)
     filters: dict[str, Any] = {}
+    criteria: list[str] = []
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+        data_ = form.cleaned_data
+        criteria = [name for name in IDENTITY_FILTERS if data_.get(name)]
         filters = {
-            "case_code": data["case_code"],
-            "text": data.get("name", ""),
-            "phone": data.get("phone", ""),
-            "document": data.get("document", ""),
-            "status": data["status"],
-            "priority": data["priority"],
-            "caseworker": data.get("caseworker"),
-            "commune": data["commune"],
-            "specific_need": data["specific_need"],
-            "sort": data["sort"] or "-opened",
+            "case_code": data_["case_code"],
+            "text": data_.get("name", ""),
+            "phone": data_.get("phone", ""),
+            "document": data_.get("document", ""),
+            "status": data_["status"],
+            "priority": data_["priority"],
+            "caseworker": data_.get("caseworker"),
+            "commune": data_["commune"],
+            "specific_need": data_["specific_need"],
+            "sort": data_["sort"] or "-opened",
         }
+    url = reverse("cases:case_list")
+    public = public_query(data, IDENTITY_FILTERS)
+    bookmark = f"{url}?{public}" if public else url
+    htmx = bool(request.headers.get("HX-Request"))
+    if request.method == "POST" and not form.errors and not criteria and not htmx:
+        # Nothing private: the plain form lands on the bookmarkable URL of its filters.
+        return redirect(bookmark)
     cases = selectors.case_search(actor, **filters) if not form.errors else Case.objects.none()
     # A queryset, or for the priority and status orders a SegmentedCases (count + slices).
-    page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)
+    if criteria:
+        people_access.identity_search_record(actor, criteria=criteria)
     overdue = selectors.cases_overdue([c.pk for c in rows])
     names = people_access.identities_for_list(actor, [c.person for c in rows])
     context = {
@@ -93,12 +116,19 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             for c in rows
         ],
         "show_names": identity,
-        "query": query_without_page(request),
+        "query": public,
+        # Paging an identity search re-posts its terms instead of putting them in links.
+        "repost": repost_fields(data) if criteria else [],
+        "repost_url": url,
+        "repost_target": "#case-rows",
     }
-    template = (
-        "cases/_case_rows.html" if request.headers.get("HX-Request") else "cases/case_list.html"
-    )
-    return render(request, template, context)
+    if not htmx:
+        return render(request, "cases/case_list.html", context)
+    response = render(request, "cases/_case_rows.html", context)
+    if request.method == "POST":
+        # The address bar shows the filters without personal data, or does not change.
+        response["HX-Push-Url"] = "false" if criteria else bookmark
+    return response
 
 
 # --- screening ------------------------------------------------------------------------------

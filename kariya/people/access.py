@@ -95,6 +95,26 @@ def identities_for_list(actor: Any, persons: Iterable[Person]) -> dict[int, Iden
     return {identity.person_id: identity for identity in identities}
 
 
+IDENTITY_CRITERIA = ("name", "phone", "document")
+SEARCH_OBJECT_TYPE = "people.person_search"
+
+
+def identity_search_record(actor: Any, *, criteria: Iterable[str]) -> None:
+    """Audit one search by identity: which criteria were used (``name``, ``phone``,
+    ``document``), never their values. Nothing is written when no identity criterion was used
+    or the actor may not search by identity (the search then applied none).
+    """
+    used = sorted({c for c in criteria if c in IDENTITY_CRITERIA})
+    if not used or not can(actor, VIEW_IDENTITY):
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type=SEARCH_OBJECT_TYPE,
+        changed_fields=used,
+    )
+
+
 def document_get_for_edit(actor: Any, public_id: Any) -> IdentityDocument:
     if not (can(actor, REGISTER) and can(actor, VIEW_IDENTITY)):
         raise Http404

@@ -5,8 +5,9 @@ Same gate as the pages: every action declares its permission (``DeclaredPermissi
 anonymous, 404 without the permission), records come through ``access.py`` (404 for "absent"
 and for "not allowed", other organisations included), lists through ``selectors.py``, writes
 through ``services.py``. Identity reads (identity, documents) go through
-``access.identity_get_for`` and are audited. Person search terms travel in the query string of
-a GET, never in the path; Kariya's logging does not record query strings (see README).
+``access.identity_get_for`` and are audited. Names, phones and document numbers are searched only
+in the body of ``POST persons/search/`` (never in a URL); each such search is audited by the
+criteria it used, never their values.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from kariya.people.serializers import (
     PersonFilters,
     PersonListSerializer,
     PersonRegisterSerializer,
+    PersonSearchSerializer,
     PersonSerializer,
     PersonUpdateSerializer,
     RegisteredSerializer,
@@ -103,8 +105,9 @@ CONSENT_ID = path_uuid("consent_id", "Public id of the consent")
     list=extend_schema(
         parameters=[PersonFilters],
         description=(
-            "People of your organisation, newest first. Searching by name, phone or document "
-            "needs the permission to see identities; without it the result is empty."
+            "People of your organisation, newest first, optionally by case code. Name, phone "
+            "and document number are refused here (400): search by them with "
+            "`POST /api/v1/persons/search/`, so that they never appear in a URL."
         ),
     ),
     retrieve=extend_schema(parameters=[PERSON_ID]),
@@ -129,6 +132,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     permission = access.VIEW
     permissions = {
         "list": access.VIEW,
+        "search": access.VIEW,
         "retrieve": access.VIEW,
         "create": access.REGISTER,
         "partial_update": access.REGISTER,
@@ -156,24 +160,63 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     def get_queryset(self) -> QuerySet[Person]:
         if self.action != "list":
             return Person.objects.none()  # type: ignore[no-any-return]
+        refused = [name for name in access.IDENTITY_CRITERIA if name in self.request.query_params]
+        if refused:
+            # Refused rather than ignored: a client would otherwise get everybody and believe
+            # it was a match. The message names the parameter, never its value.
+            message = _(
+                "Not accepted in a URL: search by name, phone or document with "
+                "POST /api/v1/persons/search/."
+            )
+            raise serializers.ValidationError({name: [message] for name in refused})
         form = PersonFilters(data=self.request.query_params)
         form.is_valid(raise_exception=True)
-        f = form.validated_data
         return selectors.person_search(
-            actor=self.request.user,
-            text=f.get("name", ""),
-            phone=f.get("phone", ""),
-            document=f.get("document", ""),
-            case_code=f.get("case_code", ""),
+            actor=self.request.user, case_code=form.validated_data.get("case_code", "")
         )
 
     def get_serializer_class(self) -> type[serializers.Serializer]:  # type: ignore[type-arg]
-        return PersonListSerializer if self.action == "list" else PersonSerializer
+        return PersonListSerializer if self.action in ("list", "search") else PersonSerializer
 
     # --- the person ---------------------------------------------------------------------
 
     def list(self, request: Request) -> Response:
         return self.paged(self.get_queryset(), PersonListSerializer)
+
+    @extend_schema(
+        request=PersonSearchSerializer,
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False)
+        ],
+        responses={
+            200: paginated(PersonListSerializer),
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+        description=(
+            "Search the people of your organisation by case code, name (whole name tokens, "
+            "spelling variants ignored), phone or document number, given in the body so that "
+            "they never appear in a URL. Name, phone and document need the permission to see "
+            "identities (404 without it). Each search by identity is written to the audit log "
+            "with the criteria used, never their values. Paginated like the list (`?page=`)."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="search")
+    def search(self, request: Request) -> Response:
+        data = validated(PersonSearchSerializer, request)
+        criteria = [name for name in access.IDENTITY_CRITERIA if data.get(name, "").strip()]
+        if criteria and not access.can(request.user, access.VIEW_IDENTITY):
+            raise Http404
+        people = selectors.person_search(
+            actor=request.user,
+            case_code=data.get("case_code", ""),
+            text=data.get("name", ""),
+            phone=data.get("phone", ""),
+            document=data.get("document", ""),
+        )
+        response = self.paged(people, PersonListSerializer)
+        access.identity_search_record(request.user, criteria=criteria)
+        return response
 
     def retrieve(self, request: Request, id: str) -> Response:  # noqa: A002
         person = access.person_get_for(request.user, id)

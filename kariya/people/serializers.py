@@ -189,18 +189,41 @@ class PersonSerializer(PersonListSerializer):
 
 
 class PersonFilters(serializers.Serializer):  # type: ignore[type-arg]
+    """Query parameters of the person list: nothing personal (a case code is a pseudonym)."""
+
     case_code = serializers.CharField(required=False, max_length=12)
+
+
+class PersonSearchSerializer(StrictSerializer):
+    """The body of a person search. Name, phone and document number travel only here, never in
+    a URL (browser history, proxy logs, Referer)."""
+
+    case_code = serializers.CharField(required=False, allow_blank=True, max_length=12)
     name = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=200,
         help_text=_("Whole name tokens; needs the permission to see identities."),
     )
     phone = serializers.CharField(
-        required=False, max_length=40, help_text=_("Needs the permission to see identities.")
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=_("Needs the permission to see identities."),
     )
     document = serializers.CharField(
-        required=False, max_length=60, help_text=_("Needs the permission to see identities.")
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text=_("Needs the permission to see identities."),
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not any(str(value).strip() for value in attrs.values()):
+            raise serializers.ValidationError(
+                _("Give at least one of case_code, name, phone or document.")
+            )
+        return attrs
 
 
 class DocumentInputSerializer(StrictSerializer):

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET
 from kariya.accounts import selectors as accounts_selectors
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
-from kariya.core.viewhelpers import apply_errors, query_without_page
+from kariya.core.viewhelpers import apply_errors, public_query, repost_fields, search_data
 from kariya.people import access, selectors, services
 from kariya.people.forms import (
     IDENTITY_FILTERS,
@@ -74,10 +75,22 @@ def _detail(person: Person) -> Any:
 
 @requires(VIEW)
 def person_list(request: AuthedRequest) -> HttpResponse:
+    """People of the organisation, with filters. Name, phone and document number are searched
+    only from a POST body (never in a URL: history, proxy logs, Referer); each such search is
+    audited by the criteria it used. The other filters may come in the query string."""
     show_identity = access.can(request.user, access.VIEW_IDENTITY)
-    form = PersonFilterForm(request.GET or None, show_identity=show_identity)
+    data, page_number = search_data(request, IDENTITY_FILTERS)
+    form = PersonFilterForm(data, show_identity=show_identity)
     valid = not form.is_bound or form.is_valid()
     filters = form.cleaned_data if form.is_bound and valid else {}
+    criteria = [name for name in IDENTITY_FILTERS if filters.get(name)] if show_identity else []
+    url = reverse("people:person_list")
+    public = public_query(data, IDENTITY_FILTERS)
+    bookmark = f"{url}?{public}" if public else url
+    htmx = bool(request.headers.get("HX-Request"))
+    if request.method == "POST" and valid and not criteria and not htmx:
+        # Nothing private: the plain form lands on the bookmarkable URL of its filters.
+        return redirect(bookmark)
     # An invalid criterion shows its error and nobody: dropping every filter would list (and
     # read the identities of) people the search never asked for.
     people: Any = (
@@ -95,7 +108,9 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             order=filters.get("order") or "newest",
         )
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, PAGE_SIZE).get_page(page_number)
+    if criteria:
+        access.identity_search_record(request.user, criteria=criteria)
     identities = access.identities_for_list(request.user, page.object_list)
     today = timezone.localdate()
     rows = [
@@ -111,17 +126,25 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "query": query_without_page(request),
+        "query": public,
+        "filtered": form.is_bound,
+        # Paging an identity search re-posts its terms instead of putting them in links.
+        "repost": repost_fields(data) if criteria else [],
+        "repost_url": url,
+        "repost_target": "#person-rows",
         "show_identity": show_identity,
         "can_register": access.can(request.user, REGISTER),
         "identity_filters": IDENTITY_FILTERS,
     }
-    template = (
-        "people/_person_rows.html"
-        if request.headers.get("HX-Request")
-        else "people/person_list.html"
-    )
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        response = render(request, "people/_person_rows.html", context)
+        if request.method == "POST":
+            # The address bar shows the filters without personal data, or does not change.
+            response["HX-Push-Url"] = (
+                (f"{url}?{public}" if public else url) if not criteria else "false"
+            )
+        return response
+    return render(request, "people/person_list.html", context)
 
 
 # --- registration -----------------------------------------------------------------------------
