@@ -52,6 +52,7 @@ from kariya.core.locking import save_versioned
 from kariya.core.models import AuditAction
 from kariya.people.models import ConsentScope, Person
 from kariya.people.selectors import person_has_basis_for_services
+from kariya.people.services import BulkRowsError
 
 MAX_TEXT = 20_000
 
@@ -994,13 +995,6 @@ def _bulk_check_row(
         _check_text(delivery.note, "note", required=False)
 
 
-def _bulk_row_error(position: int, exc: ValidationError) -> ValidationError:
-    return ValidationError(
-        _("Row %(row)s: %(message)s") % {"row": position, "message": " ".join(exc.messages)},
-        code="bad_row",
-    )
-
-
 @transaction.atomic
 def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Screening]:
     """Record up to ``BULK_MAX_ROWS`` screenings, with their assessments and cases, all or
@@ -1008,7 +1002,8 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
 
     Every row is checked by the rules of the per-row services before anything is written (one
     active case per person and organisation, across the batch too); a bad row refuses the
-    whole batch (``ValidationError`` naming the row, nothing saved). One audit event for the
+    whole batch (``people.services.BulkRowsError``, a ``ValidationError`` naming every bad
+    row, nothing saved). One audit event for the
     batch (see above). Returns the screenings.
     """
     _require(access.can(actor, access.MANAGE))
@@ -1049,6 +1044,7 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
         return cleaned
 
     caseworkers: dict[int, User] = {}
+    refused: list[tuple[int, ValidationError]] = []
     for position, row in enumerate(rows, start=1):
         try:
             _bulk_check_row(
@@ -1068,7 +1064,9 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
                 if ends_active:
                     active_case.add(row.person.pk)
         except ValidationError as exc:
-            raise _bulk_row_error(position, exc) from exc
+            refused.append((position, exc))
+    if refused:
+        raise BulkRowsError(refused)
 
     screenings = []
     for row in rows:

@@ -6,6 +6,7 @@ bilingual header, either language alone, or the technical key, whatever the case
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -279,9 +280,15 @@ COLUMNS: tuple[Column, ...] = (
 BY_KEY = {column.key: column for column in COLUMNS}
 
 
-def resolve_header(value: str) -> Column | None:
-    folded = fold(value)
+@functools.cache
+def _header_index() -> dict[str, Column]:
+    """Every accepted spelling of every header (folded) → its column, built once."""
+    index: dict[str, Column] = {}
     for column in COLUMNS:
-        if folded in column.aliases():
-            return column
-    return None
+        for alias in column.aliases():
+            index.setdefault(alias, column)
+    return index
+
+
+def resolve_header(value: str) -> Column | None:
+    return _header_index().get(fold(value))

@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_ROWS = 5000
 MAX_XLSX_UNCOMPRESSED = 60 * 1024 * 1024
 MAX_COLUMNS = 80
 

@@ -1,11 +1,12 @@
 """Import of people (with consents, a first screening and a case) and audited case exports.
 
-``people_import`` is all or nothing: every row is read and checked, and every row without a
-shape error goes through the real services (``person_register``, ``screening_record``,
-``case_open``) inside one transaction, so that every rule those services enforce is checked
-too. If any row has an error, the transaction is rolled back and the report lists every error
-as (row, column, message); nothing is saved but the report itself. A failure while writing
-rolls back everything as well.
+``people_import`` is all or nothing: every row is read and checked for shape, then every row
+without a shape error goes through the bulk services (``people.services.person_register_bulk``,
+``cases.services.case_bulk_record``, which check the rules of ``person_register``,
+``screening_record`` and ``case_open``) in batches of ``BATCH_ROWS``, all inside one
+transaction. If any row has an error, the transaction is rolled back and the report lists every
+error as (row, column, message); nothing is saved but the report itself. A failure while
+writing, in any batch, rolls back everything as well.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,7 @@ SERVICE_FIELDS = {
     "intervention_rating": "screening_rating",
     "outcome": "screening_outcome",
     "caseworker": "caseworker",
+    "opened_at": "caseworker",
 }
 
 
@@ -82,15 +84,22 @@ class _Report:
     truncated: bool = False
 
     def add(self, row: int, key: str, message: str) -> None:
-        if len(self.errors) >= MAX_ERRORS:
-            self.truncated = True
-            return
         header = self.headers.get(key) or (BY_KEY[key].header() if key in BY_KEY else "")
         self.errors.append([row, header, str(message)])
 
     @property
     def full(self) -> bool:
-        return self.truncated
+        """More errors than will be listed: the rows after this one cannot be listed."""
+        return len(self.errors) > MAX_ERRORS
+
+    def finish(self) -> None:
+        """The first ``MAX_ERRORS`` errors in the order of the file's rows. The services'
+        errors are found after every row's shape errors, but a row has one kind or the other;
+        the sort is stable, so a row's errors keep their column order."""
+        self.errors.sort(key=lambda error: error[0])
+        if len(self.errors) > MAX_ERRORS:
+            del self.errors[MAX_ERRORS:]
+            self.truncated = True
 
 
 @dataclass
@@ -240,12 +249,14 @@ def _report_service_error(
             report.add(number, default, message)
 
 
-def _write_row(
-    *, actor: User, office: Office, number: int, values: dict[str, Any], report: _Report
-) -> _Counts:
-    """Register the row's person (and screening, case) through the services. Errors go to the
-    report; what was written stays until the whole import is rolled back or committed."""
-    counts = _Counts()
+# Rows written per call of the bulk services. All batches run inside the import's one
+# transaction: a batch refused late rolls back every batch before it.
+BATCH_ROWS = 1000
+
+
+def _person_row(office: Office, values: dict[str, Any]) -> people_services.PersonRow:
+    """The row's person, consent, document and migration profile, as ``person_register``
+    takes them."""
     consents = []
     if values.get("consent_given_by"):
         consents.append(
@@ -278,75 +289,145 @@ def _write_row(
             current_commune=values.get("current_commune"),
             status=values.get("migration_status", ""),
         )
-    try:
-        person = people_services.person_register(
-            actor=actor,
-            office=office,
-            sex=values["sex"],
-            birth_date=values.get("birth_date"),
-            birth_year=values.get("birth_year"),
-            birth_estimated=values.get("birth_estimated", False),
-            nationalities=values.get("nationalities", []),
-            languages=values.get("languages", []),
-            population_category=values.get("population_category"),
-            given_names=values.get("given_names", ""),
-            family_names=values.get("family_names", ""),
-            aliases=values.get("aliases", []),
-            phone_numbers=values.get("phones", []),
-            documents=documents,
-            migration=migration,
-            consents=consents,
-            legal_basis=values.get("legal_basis", ""),
-            legal_basis_reason=values.get("legal_basis_reason", ""),
-        )
-    except ValidationError as exc:
-        _report_service_error(number, exc, "consent_given_by", report)
-        return counts
-    counts.people = 1
-    counts.consents = len(consents)
-    if values.get("screening_date") is None:
-        return counts
-    try:
-        screening = case_services.screening_record(
-            actor=actor,
-            person=person,
-            office=office,
-            screened_on=values["screening_date"],
-            intervention_rating=values["screening_rating"],
-            outcome=values.get("screening_outcome") or ScreeningOutcome.CASE_OPENED,
-            immediate_danger=values.get("screening_danger", False),
-        )
-    except ValidationError as exc:
-        _report_service_error(number, exc, "screening_date", report)
-        return counts
-    counts.screenings = 1
-    if values.get("caseworker") is None:
-        return counts
-    try:
-        case_services.case_open(actor=actor, screening=screening, caseworker=values["caseworker"])
-    except ValidationError as exc:
-        _report_service_error(number, exc, "caseworker", report)
-        return counts
-    counts.cases = 1
-    return counts
+    return people_services.PersonRow(
+        office=office,
+        sex=values["sex"],
+        birth_date=values.get("birth_date"),
+        birth_year=values.get("birth_year"),
+        birth_estimated=values.get("birth_estimated", False),
+        nationalities=values.get("nationalities", []),
+        languages=values.get("languages", []),
+        population_category=values.get("population_category"),
+        given_names=values.get("given_names", ""),
+        family_names=values.get("family_names", ""),
+        aliases=values.get("aliases", []),
+        phone_numbers=values.get("phones", []),
+        documents=documents,
+        migration=migration,
+        consents=consents,
+        legal_basis=values.get("legal_basis", ""),
+        legal_basis_reason=values.get("legal_basis_reason", ""),
+    )
 
 
-def _import_rows(
-    *, actor: User, office: Office, table: Table, positions: dict[int, Column], report: _Report
-) -> _Counts:
+def _screening_row(
+    office: Office, person: Any, values: dict[str, Any], opened_at: datetime.datetime
+) -> case_services.ScreeningRow:
+    """The row's first screening, and the case opened from it for the named caseworker (a
+    user of the organisation, found by username when the cell was read)."""
+    caseworker = values.get("caseworker")
+    return case_services.ScreeningRow(
+        person=person,
+        office=office,
+        screened_on=values["screening_date"],
+        intervention_rating=values["screening_rating"],
+        outcome=values.get("screening_outcome") or ScreeningOutcome.CASE_OPENED,
+        immediate_danger=values.get("screening_danger", False),
+        case=(
+            case_services.CaseRow(caseworker=caseworker, opened_at=opened_at)
+            if caseworker is not None
+            else None
+        ),
+    )
+
+
+def _bulk_write(
+    write: Callable[[list[Any]], list[Any]],
+    rows: list[Any],
+    numbers: list[int],
+    default: Callable[[Any], str],
+    report: _Report,
+) -> tuple[list[Any], list[int]]:
+    """Write ``rows`` with the bulk service ``write``. When it refuses rows, their errors go
+    to the report (file row number, column of each field) and the other rows are written, so
+    that they are checked by the next steps too (the import is rolled back in the end).
+    Returns what was written, with the file row number of each."""
+    while rows:
+        try:
+            return write(rows), numbers
+        except people_services.BulkRowsError as exc:
+            bad = set()
+            for position, error in exc.rows:
+                row = rows[position - 1]
+                _report_service_error(numbers[position - 1], error, default(row), report)
+                bad.add(position - 1)
+            rows = [row for i, row in enumerate(rows) if i not in bad]
+            numbers = [number for i, number in enumerate(numbers) if i not in bad]
+    return [], []
+
+
+def _write_batch(
+    *,
+    actor: User,
+    office: Office,
+    batch: list[tuple[int, dict[str, Any]]],
+    report: _Report,
+    counts: _Counts,
+) -> None:
+    """Register a batch of checked rows: the people with ``person_register_bulk``, then their
+    screenings and cases with ``case_bulk_record``. Errors go to the report."""
+    by_number = dict(batch)
+    people, numbers = _bulk_write(
+        lambda rows: people_services.person_register_bulk(actor=actor, rows=rows),
+        [_person_row(office, values) for _number, values in batch],
+        [number for number, _values in batch],
+        lambda _row: "consent_given_by",
+        report,
+    )
+    counts.people += len(people)
+    counts.consents += sum(1 for number in numbers if by_number[number].get("consent_given_by"))
+    # Opened after the people were registered (a case never opens before the registration).
+    opened_at = timezone.now()
+    screened = [
+        (number, _screening_row(office, person, by_number[number], opened_at))
+        for number, person in zip(numbers, people, strict=True)
+        if by_number[number].get("screening_date") is not None
+    ]
+    screenings, numbers = _bulk_write(
+        lambda rows: case_services.case_bulk_record(actor=actor, rows=rows),
+        [row for _number, row in screened],
+        [number for number, _row in screened],
+        # An error without a field: about the case (outcome, one active case), since the
+        # person was just registered with a consent or a legal basis.
+        lambda row: "caseworker" if row.case is not None else "screening_date",
+        report,
+    )
+    counts.screenings += len(screenings)
+    counts.cases += sum(1 for number in numbers if by_number[number].get("caseworker") is not None)
+
+
+def _check_rows(
+    *, actor: User, table: Table, positions: dict[int, Column], report: _Report
+) -> list[tuple[int, dict[str, Any]]]:
+    """Read and check the shape of every row (reads only: done before the transaction, so
+    that SQLite's write lock is held only while writing). Returns the rows without an
+    error, with their file row numbers."""
     lookups = _lookups(actor)
-    total = _Counts()
+    checked: list[tuple[int, dict[str, Any]]] = []
     for number, cells in table.rows:
         if report.full:
             break
         values, failed = _row_values(number, cells, positions, lookups, report)
-        if not _check_row(number, values, failed, report) or failed:
-            continue
-        counts = _write_row(actor=actor, office=office, number=number, values=values, report=report)
-        total.people += counts.people
-        total.consents += counts.consents
-        total.screenings += counts.screenings
-        total.cases += counts.cases
+        if _check_row(number, values, failed, report) and not failed:
+            checked.append((number, values))
+    return checked
+
+
+def _write_rows(
+    *, actor: User, office: Office, checked: list[tuple[int, dict[str, Any]]], report: _Report
+) -> _Counts:
+    """Write the checked rows in batches through the bulk services, so that every rule they
+    enforce is checked too (even when other rows already have errors: the report lists every
+    error). The caller's transaction holds every batch."""
+    total = _Counts()
+    for start in range(0, len(checked), BATCH_ROWS):
+        _write_batch(
+            actor=actor,
+            office=office,
+            batch=checked[start : start + BATCH_ROWS],
+            report=report,
+            counts=total,
+        )
     return total
 
 
@@ -403,7 +484,7 @@ def people_import(*, actor: User, office: Office, table: Table) -> ImportRun:
 
     All or nothing: with any error in any row nothing is saved and the returned run (status
     "rejected") lists every error; otherwise everything is created in one transaction through
-    ``person_register``, ``screening_record`` and ``case_open``. The office must be an active
+    ``person_register_bulk`` and ``case_bulk_record``, in batches. The office must be an active
     office of the actor's organisation. One audit event per import, with counts only.
     """
     if not access.can_import(actor):
@@ -417,11 +498,11 @@ def people_import(*, actor: User, office: Office, table: Table) -> ImportRun:
         report.errors.append([1, "", _("No column of the template was found in the first row.")])
     counts = _Counts()
     if not report.errors:
+        checked = _check_rows(actor=actor, table=table, positions=positions, report=report)
         try:
             with transaction.atomic():
-                counts = _import_rows(
-                    actor=actor, office=office, table=table, positions=positions, report=report
-                )
+                counts = _write_rows(actor=actor, office=office, checked=checked, report=report)
+                report.finish()
                 if report.errors:
                     raise _RejectedError
                 return _save_run(

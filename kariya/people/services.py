@@ -1060,6 +1060,17 @@ def _row_error(position: int, exc: ValidationError) -> ValidationError:
     )
 
 
+class BulkRowsError(ValidationError):
+    """A bulk service refused its batch: every row was checked, and each bad row gives one
+    message "Row N: …" (N counts from 1 in the batch). ``rows`` keeps each bad row's position
+    and its original error (with its field names), for a caller that maps the errors back to
+    its own columns (the spreadsheet import)."""
+
+    def __init__(self, rows: list[tuple[int, ValidationError]]) -> None:
+        super().__init__([_row_error(position, exc) for position, exc in rows])
+        self.rows = rows
+
+
 def _clean_migration_bulk(data: MigrationInput) -> None:
     """The checks of ``_migration_apply``, without writing."""
     _clean_choice(data.status, MigrationStatus.values, "status", blank=True)
@@ -1135,7 +1146,7 @@ def _clean_person_row(
     row: PersonRow, organisation: Organisation, now: datetime.datetime
 ) -> _CleanPerson:
     """Every check ``person_register`` makes, in the same order, without writing."""
-    if row.office.organisation_id != organisation.pk:
+    if row.office.organisation_id != organisation.pk or not row.office.is_active:
         raise ValidationError({"office": _("Choose an office of your organisation.")})
     basis, reason = _clean_legal_basis(row.legal_basis, row.legal_basis_reason)
     if basis == "" and not any(c.scope == ConsentScope.SERVICES for c in row.consents):
@@ -1234,8 +1245,9 @@ def person_register_bulk(*, actor: User, rows: Sequence[PersonRow]) -> list[Pers
     """Register up to ``BULK_MAX_ROWS`` people at once, all or nothing.
 
     Each row is checked by the rules of ``person_register`` before anything is written; a bad
-    row refuses the whole batch (``ValidationError`` naming the row, nothing saved). One audit
-    event for the batch (see above). Returns the people, with their primary keys.
+    row refuses the whole batch (``BulkRowsError``, a ``ValidationError`` naming every bad row,
+    nothing saved). One audit event for the batch (see above). Returns the people, with their
+    primary keys.
     """
     organisation = actor.organisation
     if organisation is None:
@@ -1248,11 +1260,14 @@ def person_register_bulk(*, actor: User, rows: Sequence[PersonRow]) -> list[Pers
         return []
     now = timezone.now()
     cleaned = []
+    refused: list[tuple[int, ValidationError]] = []
     for position, row in enumerate(rows, start=1):
         try:
             cleaned.append(_clean_person_row(row, organisation, now))
         except ValidationError as exc:
-            raise _row_error(position, exc) from exc
+            refused.append((position, exc))
+    if refused:
+        raise BulkRowsError(refused)
 
     prefixes: dict[int, str] = {}
     for item in cleaned:

@@ -25,6 +25,7 @@ from kariya.cases.workflow import ClosureReason, Status
 from kariya.codelists.models import Code
 from kariya.core.models import AuditEvent
 from kariya.people.factories import office_of, register
+from kariya.people.services import BulkRowsError
 
 
 def _code(list_name: str, value: str) -> Code:
@@ -218,6 +219,23 @@ def test_a_bad_row_saves_nothing(org_a: Any, bad: str) -> None:
     assert (Screening.objects.count(), AuditEvent.objects.count()) == before
     assert not Case.objects.exists()
     assert not ServiceDelivery.objects.exists()
+
+
+def test_every_bad_row_is_named_with_its_field(org_a: Any) -> None:
+    future = timezone.localdate() + datetime.timedelta(days=1)
+    rows = [
+        _row(org_a, screened_on=future),
+        _row(org_a),
+        _row(org_a, intervention_rating="urgent"),
+    ]
+    with pytest.raises(BulkRowsError) as error:
+        services.case_bulk_record(actor=org_a["supervisor"], rows=rows)
+    assert [(p, sorted(e.message_dict)) for p, e in error.value.rows] == [
+        (1, ["screened_on"]),
+        (3, ["intervention_rating"]),
+    ]
+    assert [m[:6] for m in error.value.messages] == ["Row 1:", "Row 3:"]
+    assert not Screening.objects.exists()
 
 
 def test_one_active_case_per_person_across_the_batch(org_a: Any) -> None:

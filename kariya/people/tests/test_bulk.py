@@ -176,6 +176,34 @@ def test_a_bad_row_saves_nothing(org_a: Any) -> None:
     assert after == before
 
 
+def test_every_bad_row_is_named_with_its_field(org_a: Any) -> None:
+    """All rows are checked, not only up to the first bad one: a caller (the import) reports
+    every error at once, each with the field the per-row service would have named."""
+    actor = org_a["caseworker"]
+    rows = [_row(actor), _row(actor, phone_numbers=["12"]), _row(actor), _row(actor, sex="x")]
+
+    with pytest.raises(services.BulkRowsError) as error:
+        services.person_register_bulk(actor=actor, rows=rows)
+
+    assert [position for position, _e in error.value.rows] == [2, 4]
+    assert [sorted(e.message_dict) for _p, e in error.value.rows] == [["phones"], ["sex"]]
+    assert [m[:6] for m in error.value.messages] == ["Row 2:", "Row 4:"]
+    assert not Person.objects.exists()
+
+
+def test_an_inactive_office_is_refused_as_by_person_register(org_a: Any) -> None:
+    actor = org_a["caseworker"]
+    office = office_of(actor)
+    office.is_active = False
+    office.save()
+    with pytest.raises(ValidationError) as error:
+        services.person_register_bulk(actor=actor, rows=[_row(actor, office=office)])
+    assert "office" in error.value.rows[0][1].message_dict  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError):
+        services.person_register(actor=actor, office=office, sex=Sex.MALE, birth_year=1990)
+    assert not Person.objects.exists()
+
+
 BAD_ROWS: dict[str, Any] = {
     "no consent and no legal basis": lambda: {"consents": []},
     "unknown sex": lambda: {"sex": "x"},
