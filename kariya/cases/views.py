@@ -107,7 +107,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if criteria:
         people_access.identity_search_record(actor, criteria=criteria)
     overdue = selectors.cases_overdue([c.pk for c in rows])
-    names = people_access.identities_for_list(actor, [c.person for c in rows])
+    names = people_access.identities_for_list(actor, [c.person for c in rows], names_only=True)
     context = {
         "form": form,
         "page": page,

@@ -111,7 +111,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(page_number)
     if criteria:
         access.identity_search_record(request.user, criteria=criteria)
-    identities = access.identities_for_list(request.user, page.object_list)
+    identities = access.identities_for_list(request.user, page.object_list, names_only=True)
     today = timezone.localdate()
     rows = [
         {
