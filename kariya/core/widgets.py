@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-_SELECTED = mark_safe(" selected")  # noqa: S308
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -34,17 +33,20 @@ class QuickSelect(forms.Select):
     Django's template rendering."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
-        choices = [(str(key), label) for key, label in self.choices]
+        choices: list[tuple[str, Any]] = [(str(key), label) for key, label in self.choices]
         if any(isinstance(label, (list, tuple)) for _key, label in choices):
             return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, _SELECTED if key in selected else "", label) for key, label in choices),
+        # One f-string per option (format_html per option cost as much as the choices' query).
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if key in selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in choices
         )
-        return format_html('<select name="{}"{}>{}</select>', name, _attrs(final), options)
+        return mark_safe(  # noqa: S308 - every value above is escaped
+            f'<select name="{escape(name)}"{_attrs(final)}>{options}</select>'
+        )
 
 
 def quick_selects(form: forms.BaseForm) -> None:
