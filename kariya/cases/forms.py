@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kariya.accounts.models import Office, Organisation, User
@@ -25,30 +22,12 @@ from kariya.cases.models import (
 from kariya.cases.priority import Priority
 from kariya.cases.workflow import ApprovalKind, ClosureReason, Status
 from kariya.codelists.models import Code
+from kariya.core.widgets import quick_selects
 from kariya.geo.models import AdminUnit
 
 
-class QuickSelect(forms.Select):
-    """A ``<select>`` rendered in Python rather than through one template per option: the
-    commune list alone has 266 options, and the template-based rendering of Django's widgets
-    cost tens of milliseconds per page. Same HTML, flat choices only."""
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
-        final = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)  # noqa: S308
-                for key, label in ((str(k), lbl) for k, lbl in self.choices)
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
-
-
 class Form(forms.Form):
-    """The app's base form: plain selects render through :class:`QuickSelect`.
+    """The app's base form: plain selects render through :class:`kariya.core.widgets.QuickSelect`.
 
     ``id_prefix`` names the ids of a form that shares its page with others (the case page
     holds about ten): without it two forms' fields of the same name get the same id, and a label
@@ -61,12 +40,7 @@ class Form(forms.Form):
         if self.id_prefix:
             kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                quick = QuickSelect(attrs=field.widget.attrs)
-                quick.choices = field.widget.choices
-                quick.is_required = field.widget.is_required
-                field.widget = quick
+        quick_selects(self)
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

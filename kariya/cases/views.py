@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,12 +109,21 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if criteria:
         people_access.identity_search_record(actor, criteria=criteria)
     overdue = selectors.cases_overdue([c.pk for c in rows])
-    names = people_access.identities_for_list(actor, [c.person for c in rows])
+    names = people_access.identities_for_list(actor, [c.person for c in rows], names_only=True)
     context = {
         "form": form,
         "page": page,
+        # Link, caseworker and date formatted here once per row: through the template language
+        # they showed in the page's server time.
         "rows": [
-            {"case": c, "overdue": c.pk in overdue, "name": _full_name(names.get(c.person_id))}
+            {
+                "case": c,
+                "overdue": c.pk in overdue,
+                "name": _full_name(names.get(c.person_id)),
+                "url": reverse("cases:case_detail", args=[c.public_id]),
+                "caseworker": c.caseworker.get_full_name() or c.caseworker.username,
+                "opened": date_format(timezone.localtime(c.opened_at), "Y-m-d"),
+            }
             for c in rows
         ],
         "show_names": identity,

@@ -17,7 +17,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from kariya.accounts import selectors as accounts_selectors
@@ -73,6 +75,32 @@ def _detail(person: Person) -> Any:
 # --- list / search ----------------------------------------------------------------------------
 
 
+def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
+    """The list's rows, with the values that cost most per row in a template (link, age,
+    nationalities, date) formatted once here: 50 rows through the template language showed in
+    the page's server time."""
+    today = timezone.localdate()
+    rows = []
+    for p in people:
+        # From the year only (the exact date is identity): the youngest the person can be.
+        age = services.youngest_age(birth_year=p.birth_year, birth_date=None, on=today)
+        profile = getattr(p, "migration_profile", None)
+        commune = profile.current_commune if profile is not None else None
+        rows.append(
+            {
+                "person": p,
+                "identity": identities.get(p.pk),
+                "age": age,
+                "age_label": ngettext("%(n)s year", "%(n)s years", age) % {"n": age},
+                "url": reverse("people:person_detail", args=[p.public_id]),
+                "nationalities": ", ".join(c.name for c in p.nationalities.all()) or "—",
+                "commune": commune.name_fr if commune is not None else "—",
+                "registered": date_format(timezone.localtime(p.registered_at), "Y-m-d"),
+            }
+        )
+    return rows
+
+
 @requires(VIEW)
 def person_list(request: AuthedRequest) -> HttpResponse:
     """People of the organisation, with filters. Name, phone and document number are searched
@@ -111,17 +139,8 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(page_number)
     if criteria:
         access.identity_search_record(request.user, criteria=criteria)
-    identities = access.identities_for_list(request.user, page.object_list)
-    today = timezone.localdate()
-    rows = [
-        {
-            "person": p,
-            "identity": identities.get(p.pk),
-            # From the year only (the exact date is identity): the youngest the person can be.
-            "age": services.youngest_age(birth_year=p.birth_year, birth_date=None, on=today),
-        }
-        for p in page.object_list
-    ]
+    identities = access.identities_for_list(request.user, page.object_list, names_only=True)
+    rows = _list_rows(page.object_list, identities)
     context = {
         "form": form,
         "page": page,

@@ -1,0 +1,51 @@
+"""QuickSelect renders the same HTML as Django's template-based Select."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from kariya.core.widgets import QuickSelect, quick_selects
+
+
+def _same(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+class _Form(forms.Form):
+    colour = forms.ChoiceField(
+        label="Colour",
+        required=False,
+        choices=[("", "All"), ("red", "Red & <b>"), ("1", "One")],
+        help_text="Pick one",
+    )
+    size = forms.ChoiceField(label="Size", choices=[("s", "Small"), ("l", "Large")])
+
+
+def test_quick_select_renders_as_django_select() -> None:
+    for data in (None, {"colour": "red", "size": "l"}, {"colour": "nope"}):
+        plain, quick = _Form(data), _Form(data)
+        quick_selects(quick)
+        assert isinstance(quick.fields["colour"].widget, QuickSelect)
+        if data:
+            plain.is_valid()
+            quick.is_valid()
+        for name in ("colour", "size"):
+            assert _same(quick[name]) == _same(plain[name])
+
+
+def test_quick_select_marks_the_selected_option_and_escapes() -> None:
+    form = _Form({"colour": "red", "size": "s"})
+    quick_selects(form)
+    html = str(form["colour"])
+    assert '<option value="red" selected>Red &amp; &lt;b&gt;</option>' in html
+    assert 'aria-describedby="id_colour_helptext"' in html
+    assert 'id="id_colour"' in html
+
+
+def test_grouped_choices_fall_back_to_django() -> None:
+    widget = QuickSelect(choices=[("Group", [("a", "A")]), ("b", "B")])
+    html = widget.render("g", "a")
+    assert '<optgroup label="Group">' in html
+    assert "selected" in html

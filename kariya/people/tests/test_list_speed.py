@@ -1,0 +1,60 @@
+"""What keeps the people list fast without changing what it shows: communes' choices from plain
+values, selects rendered in Python, identities of a list loaded by their names only (and every
+one of them still an audited read)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django import forms
+
+from kariya.core.models import AuditEvent
+from kariya.core.widgets import QuickSelect
+from kariya.geo import selectors as geo_selectors
+from kariya.people import access
+from kariya.people.factories import register
+from kariya.people.forms import CommuneField, PersonFilterForm
+
+pytestmark = pytest.mark.django_db
+
+
+def _same(html: Any) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+def test_commune_choices_match_the_model_labels() -> None:
+    field = CommuneField(label="Commune")
+    expected = [("", "—")] + [
+        (c.pcode, f"{c.name_fr} ({c.parent.name_fr}, {c.parent.parent.name_fr})")
+        for c in geo_selectors.communes()
+    ]
+    assert len(expected) > 1
+    assert [(str(value), str(label)) for value, label in field.choices] == expected
+    assert field.clean(expected[1][0]).pcode == expected[1][0]
+
+
+def test_filter_form_selects_render_as_django_would() -> None:
+    data = {"commune": "NE001003001", "sex": "female", "order": "oldest"}
+    quick = PersonFilterForm(data, show_identity=True)
+    plain = PersonFilterForm(data, show_identity=True)
+    for name in ("sex", "population_category", "commune", "order"):
+        assert isinstance(quick.fields[name].widget, QuickSelect)
+        plain.fields[name].widget = forms.Select(
+            attrs=plain.fields[name].widget.attrs, choices=plain.fields[name].widget.choices
+        )
+    quick.is_valid()
+    plain.is_valid()
+    for name in ("sex", "population_category", "commune", "order"):
+        assert _same(quick[name]) == _same(plain[name])
+    assert '<option value="NE001003001" selected>' in str(quick["commune"])
+
+
+def test_names_only_identities_still_audited(org_a: Any) -> None:
+    supervisor = org_a["supervisor"]
+    people = [register(org_a["caseworker"], given_names=f"Awa{i}") for i in range(3)]
+    before = AuditEvent.objects.filter(object_type="people.identity").count()
+    identities = access.identities_for_list(supervisor, people, names_only=True)
+    assert sorted(i.given_names for i in identities.values()) == ["Awa0", "Awa1", "Awa2"]
+    assert AuditEvent.objects.filter(object_type="people.identity").count() == before + 3
