@@ -248,9 +248,9 @@ def case_search(
     # through the person (commune) and the correlated EXISTS (specific need) on both databases.
     if commune is not None:
         cases = cases.filter(
-            person_id__in=MigrationProfile.objects.filter(current_commune=commune).values(
-                "person_id"
-            )
+            person_id__in=MigrationProfile.objects.filter(
+                organisation_id=actor.organisation_id, current_commune=commune
+            ).values("person_id")
         )
     if specific_need is not None:
         needs = [
@@ -258,9 +258,9 @@ def case_search(
             *Code.objects.filter(parent=specific_need).values_list("pk", flat=True),
         ]
         cases = cases.filter(
-            person_id__in=VulnerabilityAssessment.objects.filter(specific_needs__in=needs).values(
-                "person_id"
-            )
+            person_id__in=VulnerabilityAssessment.objects.filter(
+                organisation_id=actor.organisation_id, specific_needs__in=needs
+            ).values("person_id")
         )
     cases = cases.select_related("person", "caseworker")
     if sort in SEGMENTED_ORDER:
