@@ -6,28 +6,13 @@ actor may not reach it.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
 from kariya.accounts.models import Office, Organisation, User
-from kariya.accounts.roles import permissions_for
-
-
-def _can(actor: Any, permission: str) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.organisation_id is None:
-        return False
-    return permission in permissions_for(actor.role_codes())
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
+from kariya.core.access import actor_can as _can
+from kariya.core.access import public_id_or_404 as _uuid
 
 
 def user_get_for(actor: Any, public_id: Any) -> User:

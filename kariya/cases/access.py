@@ -13,14 +13,14 @@ actor may not reach it. The rules, one condition per line:
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kariya.accounts.roles import permissions_for
 from kariya.cases.models import Case, GBVSection, Screening, VulnerabilityAssessment
+from kariya.core.access import actor_can as can
+from kariya.core.access import public_id_or_404 as _uuid
 from kariya.core.audit import audit_record
 from kariya.core.models import AuditAction
 
@@ -29,21 +29,6 @@ VIEW_ALL = "cases.view_all"
 MANAGE = "cases.manage"
 APPROVE = "cases.approve"
 VIEW_GBV = "cases.view_gbv"
-
-
-def can(actor: Any, permission: str) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "organisation_id", None) is None:
-        return False
-    return permission in permissions_for(actor.role_codes())
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
 
 
 def visible_cases(actor: Any) -> QuerySet[Case]:

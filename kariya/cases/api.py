@@ -10,7 +10,6 @@ Case edits carry the ``version`` read: a stale one is answered 409 Conflict.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,6 +63,7 @@ from kariya.cases.serializers import (
     StatusChangeSerializer,
     TransitionSerializer,
 )
+from kariya.core.access import public_id_or_404
 from kariya.people import access as people_access
 from kariya.people.api import UUID_PATTERN, PagedMixin, paginated, path_uuid, validated
 
@@ -180,13 +180,6 @@ class AssessmentViewSet(
 # --- cases --------------------------------------------------------------------------------
 
 CASE_ID = path_uuid("id", "Public id of the case")
-
-
-def _uuid_or_404(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
 
 
 @extend_schema_view(
@@ -361,14 +354,14 @@ class CaseViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-arg
 
     def _goal(self, case: Case, goal_id: str) -> CasePlanGoal:
         goal: CasePlanGoal | None = (
-            selectors.case_plan(case=case).filter(public_id=_uuid_or_404(goal_id)).first()
+            selectors.case_plan(case=case).filter(public_id=public_id_or_404(goal_id)).first()
         )
         if goal is None:
             raise Http404
         return goal
 
     def _action(self, case: Case, action_id: str) -> CasePlanAction:
-        wanted = _uuid_or_404(action_id)
+        wanted = public_id_or_404(action_id)
         for goal in selectors.case_plan(case=case):
             for plan_action in goal.actions.all():
                 if plan_action.public_id == wanted:
@@ -553,7 +546,7 @@ class ApprovalViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type
 
     def _approval(self, id: str) -> CaseApproval:  # noqa: A002
         approval: CaseApproval | None = (
-            self.get_queryset().filter(public_id=_uuid_or_404(id)).first()
+            self.get_queryset().filter(public_id=public_id_or_404(id)).first()
         )
         if approval is None:
             raise Http404

@@ -15,20 +15,12 @@ from typing import Any
 
 from django.http import Http404
 
-from kariya.accounts.roles import permissions_for
+from kariya.core.access import actor_can as can
 from kariya.exchange.models import ImportRun
 
 IMPORT = "exchange.import"
 EXPORT_CASES = "exchange.export_cases"
 VIEW_IDENTITY = "people.view_identity"
-
-
-def can(actor: Any, permission: str) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "organisation_id", None) is None:
-        return False
-    return permission in permissions_for(actor.role_codes())
 
 
 def can_import(actor: Any) -> bool:

@@ -8,13 +8,13 @@ top of ``people.view``, and every identity read is written to the audit log.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
 
-from kariya.accounts.roles import permissions_for
+from kariya.core.access import actor_can as can
+from kariya.core.access import public_id_or_404 as _uuid
 from kariya.core.audit import audit_reads, audit_record
 from kariya.core.models import AuditAction
 from kariya.people.models import Consent, HouseholdLink, Identity, IdentityDocument, Person
@@ -22,21 +22,6 @@ from kariya.people.models import Consent, HouseholdLink, Identity, IdentityDocum
 VIEW = "people.view"
 VIEW_IDENTITY = "people.view_identity"
 REGISTER = "people.register"
-
-
-def can(actor: Any, permission: str) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "organisation_id", None) is None:
-        return False
-    return permission in permissions_for(actor.role_codes())
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
 
 
 def _person(actor: Any, public_id: Any, permission: str) -> Person:
