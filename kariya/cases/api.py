@@ -64,8 +64,8 @@ from kariya.cases.serializers import (
     TransitionSerializer,
 )
 from kariya.core.access import public_id_or_404
+from kariya.core.api import UUID_PATTERN, PagedMixin, paginated, path_uuid, validated
 from kariya.people import access as people_access
-from kariya.people.api import UUID_PATTERN, PagedMixin, paginated, path_uuid, validated
 
 CONFLICT = {409: OpenApiTypes.OBJECT}
 

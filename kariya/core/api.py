@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -92,3 +95,46 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
     return drf_exception_handler(exc, context)
+
+
+# --- helpers of the apps' API views ---------------------------------------------------------
+
+UUID_PATTERN = r"[0-9a-fA-F-]{36}"
+
+
+def paginated(serializer_class: type[serializers.Serializer]) -> Any:  # type: ignore[type-arg]
+    """The schema of a page of ``serializer_class`` rows (for list actions of a record)."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return inline_serializer(
+        name=f"Paginated{name}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def path_uuid(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
+
+
+def validated(
+    serializer_class: type[serializers.Serializer],  # type: ignore[type-arg]
+    request: Request,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """The request body checked by ``serializer_class`` (400 with field messages otherwise)."""
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class PagedMixin:
+    """A page of rows for the list actions of one record (documents, consents, notes…)."""
+
+    def paged(self, rows: QuerySet[Any], serializer_class: type[Any]) -> Response:
+        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
+        data = serializer_class(page, many=True, context={"request": self.request}).data  # type: ignore[attr-defined]
+        return self.get_paginated_response(data)  # type: ignore[attr-defined,no-any-return]

@@ -23,13 +23,13 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kariya.core.api import UUID_PATTERN, PagedMixin, paginated, path_uuid, validated
 from kariya.people import access, selectors, services
 from kariya.people.models import Person
 from kariya.people.serializers import (
@@ -53,47 +53,6 @@ from kariya.people.serializers import (
     PersonUpdateSerializer,
     RegisteredSerializer,
 )
-
-UUID_PATTERN = r"[0-9a-fA-F-]{36}"
-
-
-def paginated(serializer_class: type[serializers.Serializer]) -> Any:  # type: ignore[type-arg]
-    """The schema of a page of ``serializer_class`` rows (for list actions of a record)."""
-    name = serializer_class.__name__.removesuffix("Serializer")
-    return inline_serializer(
-        name=f"Paginated{name}Page",
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
-
-
-def path_uuid(name: str, description: str = "") -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
-
-
-def validated(
-    serializer_class: type[serializers.Serializer],  # type: ignore[type-arg]
-    request: Request,
-    **kwargs: Any,
-) -> dict[str, Any]:
-    """The request body checked by ``serializer_class`` (400 with field messages otherwise)."""
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-class PagedMixin:
-    """A page of rows for the list actions of one record (documents, consents, notes…)."""
-
-    def paged(self, rows: QuerySet[Any], serializer_class: type[Any]) -> Response:
-        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
-        data = serializer_class(page, many=True, context={"request": self.request}).data  # type: ignore[attr-defined]
-        return self.get_paginated_response(data)  # type: ignore[attr-defined,no-any-return]
-
 
 PERSON_ID = path_uuid("id", "Public id of the person")
 DOCUMENT_ID = path_uuid("document_id", "Public id of the document")
