@@ -94,11 +94,14 @@ def case_read_for(actor: Any, public_id: Any) -> Case:
     return case
 
 
-def case_get_for_edit(actor: Any, public_id: Any) -> Case:
-    """A case the actor may see and work on."""
+def case_get_for_edit(actor: Any, public_id: Any, *, person: Any = None) -> Case:
+    """A case the actor may see and work on (a case of ``person`` when given)."""
     if not can(actor, MANAGE):
         raise Http404
-    return _case(actor, public_id)
+    case = _case(actor, public_id)
+    if person is not None and case.person_id != person.pk:
+        raise Http404
+    return case
 
 
 def case_get_for_gbv(actor: Any, public_id: Any) -> Case:

@@ -232,9 +232,7 @@ def case_open(request: AuthedRequest, public_id: Any) -> HttpResponse:
 def assessment_create(request: AuthedRequest, person_public_id: Any) -> HttpResponse:
     person = people_access.person_get_for(request.user, person_public_id)
     case_id = (request.POST if request.method == "POST" else request.GET).get("case", "")
-    case = access.case_get_for_edit(request.user, case_id) if case_id else None
-    if case is not None and case.person_id != person.pk:
-        raise Http404
+    case = access.case_get_for_edit(request.user, case_id, person=person) if case_id else None
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

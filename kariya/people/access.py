@@ -115,7 +115,22 @@ def identity_search_record(actor: Any, *, criteria: Iterable[str]) -> None:
     )
 
 
-def document_get_for_edit(actor: Any, public_id: Any) -> IdentityDocument:
+def identity_search_allowed(actor: Any, criteria: Iterable[str]) -> bool:
+    """Searching by any identity criterion (name, phone, document) needs the identity
+    permission; by case code alone, seeing people is enough."""
+    return not list(criteria) or can(actor, VIEW_IDENTITY)
+
+
+def _of_person(record: Any, person: Person | None) -> None:
+    """A record reached under a person's URL must be that person's (404 otherwise)."""
+    if person is not None and record.person_id != person.pk:
+        raise Http404
+
+
+def document_get_for_edit(
+    actor: Any, public_id: Any, *, person: Person | None = None
+) -> IdentityDocument:
+    """A document of the actor's organisation (of ``person`` when given), to edit or remove."""
     if not (can(actor, REGISTER) and can(actor, VIEW_IDENTITY)):
         raise Http404
     try:
@@ -124,11 +139,12 @@ def document_get_for_edit(actor: Any, public_id: Any) -> IdentityDocument:
         )
     except IdentityDocument.DoesNotExist as exc:
         raise Http404 from exc
+    _of_person(document, person)
     return document
 
 
-def consent_get_for_edit(actor: Any, public_id: Any) -> Consent:
-    """A consent of the actor's organisation, to withdraw it."""
+def consent_get_for_edit(actor: Any, public_id: Any, *, person: Person | None = None) -> Consent:
+    """A consent of the actor's organisation (of ``person`` when given), to withdraw it."""
     if not can(actor, REGISTER):
         raise Http404
     try:
@@ -137,10 +153,14 @@ def consent_get_for_edit(actor: Any, public_id: Any) -> Consent:
         )
     except Consent.DoesNotExist as exc:
         raise Http404 from exc
+    _of_person(consent, person)
     return consent
 
 
-def household_link_get_for_edit(actor: Any, public_id: Any) -> HouseholdLink:
+def household_link_get_for_edit(
+    actor: Any, public_id: Any, *, person: Person | None = None
+) -> HouseholdLink:
+    """A household link of the actor's organisation (of ``person`` when given), to remove it."""
     if not can(actor, REGISTER):
         raise Http404
     try:
@@ -149,4 +169,5 @@ def household_link_get_for_edit(actor: Any, public_id: Any) -> HouseholdLink:
         )
     except HouseholdLink.DoesNotExist as exc:
         raise Http404 from exc
+    _of_person(link, person)
     return link

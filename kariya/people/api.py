@@ -164,7 +164,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     def search(self, request: Request) -> Response:
         data = validated(PersonSearchSerializer, request)
         criteria = [name for name in access.IDENTITY_CRITERIA if data.get(name, "").strip()]
-        if criteria and not access.can(request.user, access.VIEW_IDENTITY):
+        if not access.identity_search_allowed(request.user, criteria):
             raise Http404
         people = selectors.person_search(
             actor=request.user,
@@ -263,10 +263,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
 
     def _document(self, request: Request, id: str, document_id: str) -> Any:  # noqa: A002
         person = access.person_get_for_edit(request.user, id)
-        document = access.document_get_for_edit(request.user, document_id)
-        if document.person_id != person.pk:
-            raise Http404
-        return document
+        return access.document_get_for_edit(request.user, document_id, person=person)
 
     @extend_schema(
         parameters=[PERSON_ID, DOCUMENT_ID],
@@ -336,9 +333,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     )
     def household_remove(self, request: Request, id: str, link_id: str) -> Response:  # noqa: A002
         person = access.person_get_for_edit(request.user, id)
-        link = access.household_link_get_for_edit(request.user, link_id)
-        if link.person_id != person.pk:
-            raise Http404
+        link = access.household_link_get_for_edit(request.user, link_id, person=person)
         services.household_link_remove(actor=request.user, link=link)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -423,9 +418,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     )
     def consent_withdraw(self, request: Request, id: str, consent_id: str) -> Response:  # noqa: A002
         person = access.person_get_for_edit(request.user, id)
-        consent = access.consent_get_for_edit(request.user, consent_id)
-        if consent.person_id != person.pk:
-            raise Http404
+        consent = access.consent_get_for_edit(request.user, consent_id, person=person)
         data = validated(ConsentWithdrawSerializer, request)
         consent = services.consent_withdraw(actor=request.user, consent=consent, **data)  # type: ignore[arg-type]
         return Response(
