@@ -51,6 +51,14 @@ def can_see_case(actor: Any, case: Case) -> bool:
     return bool(case.caseworker_id == actor.pk)
 
 
+def can_see_casework_of(actor: Any, person: Any) -> bool:
+    """Whether the person page shows the actor a panel of the person's case work: a role that
+    sees cases, and a person of its own organisation (the panel lists only visible cases)."""
+    if not can(actor, VIEW):
+        return False
+    return bool(person.organisation_id == actor.organisation_id)
+
+
 def can_work_on_case(actor: Any, case: Case) -> bool:
     """Write to the case (notes, plan, services, transitions): who sees it and manages cases."""
     return can(actor, MANAGE) and can_see_case(actor, case)

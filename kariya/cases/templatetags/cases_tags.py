@@ -32,7 +32,7 @@ def person_url(person: Any) -> str:
 def person_case_panel(context: template.Context, person: Any) -> dict[str, Any]:
     request = context["request"]
     actor = request.user
-    if not access.can(actor, access.VIEW) or person.organisation_id != actor.organisation_id:
+    if not access.can_see_casework_of(actor, person):
         return {"visible": False}
     work = selectors.person_casework(actor, person)
     return {
