@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key, e.g. tottime")
+    parser.add_argument("--lines", type=int, default=25, help="profile lines printed")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kariya.config.settings.test")
@@ -108,7 +109,7 @@ def main() -> int:
         print(f"queries per row (one person + screening + case): {queries}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(25)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
         return 0 if args.rows / total_s >= BUDGET else 1
     finally:

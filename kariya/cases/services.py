@@ -48,6 +48,8 @@ from kariya.cases.models import (
 from kariya.cases.workflow import ApprovalKind, ClosureReason, Status
 from kariya.codelists.models import Code
 from kariya.core.audit import audit_record
+from kariya.core.bulk import insert_rows, through_rows
+from kariya.core.choices import choice_values
 from kariya.core.locking import save_versioned
 from kariya.core.models import AuditAction
 from kariya.people.models import ConsentScope, Person
@@ -149,8 +151,8 @@ def screening_record(
     if office.organisation_id != actor.organisation_id or not office.is_active:
         raise ValidationError({"office": _("Choose an active office of your organisation.")})
     _check_past(screened_on, "screened_on")
-    _check_choice(intervention_rating, priority.Priority.values, "intervention_rating")
-    _check_choice(outcome, ScreeningOutcome.values, "outcome")
+    _check_choice(intervention_rating, choice_values(priority.Priority), "intervention_rating")
+    _check_choice(outcome, choice_values(ScreeningOutcome), "outcome")
     needs = _check_codes(immediate_needs, {"service_type"}, "immediate_needs")
     flags = _check_codes(protection_flags, {"specific_need", "migration_need"}, "protection_flags")
     if not person_has_basis_for_services(person):
@@ -387,7 +389,7 @@ def _apply_transition(
 
 
 def _check_move(case: Case, to_status: str) -> None:
-    _check_choice(to_status, Status.values, "status")
+    _check_choice(to_status, choice_values(Status), "status")
     if not workflow.allowed(case.status, to_status):
         raise ValidationError(
             _("A case cannot move from “%(from)s” to “%(to)s”.")
@@ -397,7 +399,7 @@ def _check_move(case: Case, to_status: str) -> None:
 
 
 def _check_closure_reason(closure_reason: str) -> None:
-    if closure_reason not in ClosureReason.values:
+    if closure_reason not in choice_values(ClosureReason):
         raise ValidationError({"closure_reason": _("Choose the reason for closing the case.")})
 
 
@@ -462,7 +464,7 @@ def case_request_approval(
     """Ask a supervisor to approve the case plan (status "case plan", at least one goal with an
     action) or the closure (with its reason). One pending request per case."""
     _require(access.can_work_on_case(actor, case))
-    _check_choice(kind, ApprovalKind.values, "kind")
+    _check_choice(kind, choice_values(ApprovalKind), "kind")
     target = Status.IMPLEMENTATION if kind == ApprovalKind.CASE_PLAN else Status.CLOSED
     _check_move(case, target)
     if _pending(case) is not None:
@@ -662,12 +664,12 @@ def service_delivery_record(
     if provider is None or not provider.is_active:
         raise ValidationError({"provider": _("Choose an active organisation of the network.")})
     _check_past(delivered_on, "delivered_on")
-    _check_choice(outcome, DeliveryOutcome.values, "outcome")
+    _check_choice(outcome, choice_values(DeliveryOutcome), "outcome")
     if quantity is not None:
         quantity = Decimal(quantity)
         if quantity <= 0:
             raise ValidationError({"quantity": _("The quantity must be more than zero.")})
-        _check_choice(unit, Unit.values, "unit")
+        _check_choice(unit, choice_values(Unit), "unit")
     elif unit:
         raise ValidationError({"quantity": _("Give the quantity for this unit.")})
     delivery = ServiceDelivery(
@@ -701,7 +703,7 @@ def follow_up_schedule(
     _check_open(case)
     if due_on is None:
         raise ValidationError({"due_on": _("Give the date of the visit.")})
-    _check_choice(method, VisitMethod.values, "method")
+    _check_choice(method, choice_values(VisitMethod), "method")
     visit = FollowUpVisit(case=case, due_on=due_on, method=method)
     _stamp(visit, actor)
     visit.save()
@@ -727,7 +729,7 @@ def follow_up_record(
     _require(access.can_work_on_case(actor, case))
     _check_open(case)
     _check_past(visited_on, "visited_on")
-    _check_choice(method, VisitMethod.values, "method")
+    _check_choice(method, choice_values(VisitMethod), "method")
     note = _check_text(note, "note", required=False)
     if next_due_on is not None and next_due_on <= visited_on:
         raise ValidationError({"next_due_on": _("The next visit must come after this one.")})
@@ -785,7 +787,7 @@ def gbv_section_save(
     """Create (``expected_version`` None) or update the case's GBV section: the GBV focal point
     and the supervisor of the owning organisation only. Edits are optimistically locked."""
     _require(access.can_see_gbv(actor, case))
-    _check_choice(incident_type, GBVType.values, "incident_type")
+    _check_choice(incident_type, choice_values(GBVType), "incident_type")
     if incident_date is not None:
         _check_past(incident_date, "incident_date")
     narrative = _check_text(narrative, "narrative", required=False)
@@ -902,8 +904,8 @@ def _bulk_check_row(
     if row.office.organisation_id != actor.organisation_id or not row.office.is_active:
         raise ValidationError({"office": _("Choose an active office of your organisation.")})
     _check_past(row.screened_on, "screened_on")
-    _check_choice(row.intervention_rating, priority.Priority.values, "intervention_rating")
-    _check_choice(row.outcome, ScreeningOutcome.values, "outcome")
+    _check_choice(row.intervention_rating, choice_values(priority.Priority), "intervention_rating")
+    _check_choice(row.outcome, choice_values(ScreeningOutcome), "outcome")
     codes_ok(row.immediate_needs, {"service_type"}, "immediate_needs")
     codes_ok(row.protection_flags, {"specific_need", "migration_need"}, "protection_flags")
     if row.person.pk not in with_basis:
@@ -946,7 +948,7 @@ def _bulk_check_row(
     if row.assessment is not None and row.assessment.assessed_on < timezone.localdate(at):
         raise ValidationError({"assessed_on": _("This date is before the case was opened.")})
     for to_status, moved_at in case.moves:
-        _check_choice(to_status, Status.values, "status")
+        _check_choice(to_status, choice_values(Status), "status")
         if not workflow.allowed(status, to_status) or workflow.is_reopen(status, to_status):
             raise ValidationError(
                 _("A case cannot move from “%(from)s” to “%(to)s”.")
@@ -985,26 +987,26 @@ def _bulk_check_row(
             raise ValidationError(
                 {"delivered_on": _("A service is delivered while its case is open.")}
             )
-        _check_choice(delivery.outcome, DeliveryOutcome.values, "outcome")
+        _check_choice(delivery.outcome, choice_values(DeliveryOutcome), "outcome")
         if delivery.quantity is not None:
             if Decimal(delivery.quantity) <= 0:
                 raise ValidationError({"quantity": _("The quantity must be more than zero.")})
-            _check_choice(delivery.unit, Unit.values, "unit")
+            _check_choice(delivery.unit, choice_values(Unit), "unit")
         elif delivery.unit:
             raise ValidationError({"quantity": _("Give the quantity for this unit.")})
         _check_text(delivery.note, "note", required=False)
 
 
 @transaction.atomic
-def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Screening]:
+def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[int]:
     """Record up to ``BULK_MAX_ROWS`` screenings, with their assessments and cases, all or
     nothing.
 
     Every row is checked by the rules of the per-row services before anything is written (one
     active case per person and organisation, across the batch too); a bad row refuses the
     whole batch (``people.services.BulkRowsError``, a ``ValidationError`` naming every bad
-    row, nothing saved). One audit event for the
-    batch (see above). Returns the screenings.
+    row, nothing saved). One audit event for the batch (see above). Returns the screenings'
+    primary keys, in the order of ``rows``.
     """
     _require(access.can(actor, access.MANAGE))
     if len(rows) > BULK_MAX_ROWS:
@@ -1068,40 +1070,63 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
     if refused:
         raise BulkRowsError(refused)
 
-    screenings = []
-    for row in rows:
-        at = _day_end(row.screened_on)
-        screening = Screening(
-            person=row.person,
-            office=row.office,
-            screened_on=row.screened_on,
-            screened_by=actor,
-            intervention_rating=row.intervention_rating,
-            outcome=row.outcome,
-            immediate_danger=bool(row.immediate_danger),
-            created_at=at,
-            updated_at=at,
-        )
-        _stamp(screening, actor)
-        screenings.append(screening)
-    Screening.objects.bulk_create(screenings)
-    needs_through = Screening.immediate_needs.through
-    flags_through = Screening.protection_flags.through
-    needs_through.objects.bulk_create(
-        needs_through(screening_id=s.pk, code_id=code.pk)
-        for s, row in zip(screenings, rows, strict=True)
-        for code in dict.fromkeys(row.immediate_needs)
+    # Written as plain rows (``core.bulk``): building a model instance per row was most of an
+    # import's time.
+    org_id = organisation_id
+    actor_id = actor.pk
+
+    def stamped(at: datetime.datetime, **values: Any) -> dict[str, Any]:
+        return {
+            "organisation_id": org_id,
+            "created_by_id": actor_id,
+            "updated_by_id": actor_id,
+            "created_at": at,
+            "updated_at": at,
+            **values,
+        }
+
+    screening_ids = insert_rows(
+        Screening,
+        (
+            stamped(
+                _day_end(row.screened_on),
+                person_id=row.person.pk,
+                office_id=row.office.pk,
+                screened_on=row.screened_on,
+                screened_by_id=actor_id,
+                intervention_rating=row.intervention_rating,
+                outcome=row.outcome,
+                immediate_danger=bool(row.immediate_danger),
+            )
+            for row in rows
+        ),
+        returning=True,
     )
-    flags_through.objects.bulk_create(
-        flags_through(screening_id=s.pk, code_id=code.pk)
-        for s, row in zip(screenings, rows, strict=True)
-        for code in dict.fromkeys(row.protection_flags)
+    insert_rows(
+        *through_rows(
+            Screening.immediate_needs,
+            [
+                (screening_id, code.pk)
+                for screening_id, row in zip(screening_ids, rows, strict=True)
+                for code in dict.fromkeys(row.immediate_needs)
+            ],
+        )
+    )
+    insert_rows(
+        *through_rows(
+            Screening.protection_flags,
+            [
+                (screening_id, code.pk)
+                for screening_id, row in zip(screening_ids, rows, strict=True)
+                for code in dict.fromkeys(row.protection_flags)
+            ],
+        )
     )
 
-    cases: list[Case] = []
-    case_rows: list[tuple[Case, ScreeningRow]] = []
+    case_values: list[dict[str, Any]] = []
+    case_rows: list[ScreeningRow] = []
     results: dict[int, priority.Result] = {}
-    for position, (screening, row) in enumerate(zip(screenings, rows, strict=True)):
+    for position, (screening_id, row) in enumerate(zip(screening_ids, rows, strict=True)):
         if row.assessment is not None:
             data = row.assessment
             results[position] = priority.evaluate(
@@ -1123,75 +1148,84 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
                 closed_at, reason = data_case.moves[-1][1], data_case.closure_reason
         rating = results[position].rating if position in results else row.intervention_rating
         last = data_case.moves[-1][1] if data_case.moves else data_case.opened_at
-        case = Case(
-            person=row.person,
-            caseworker=data_case.caseworker,
-            opened_from=screening,
-            priority=rating,
-            status=final,
-            closure_reason=reason,
-            opened_at=data_case.opened_at,
-            closed_at=closed_at,
-            created_at=data_case.opened_at,
-            updated_at=last,
-            version=1
-            + len(data_case.moves)
-            + int(position in results and rating != row.intervention_rating),
+        case_values.append(
+            stamped(
+                data_case.opened_at,
+                updated_at=last,
+                person_id=row.person.pk,
+                caseworker_id=data_case.caseworker.pk,
+                opened_from_id=screening_id,
+                priority=rating,
+                status=final,
+                closure_reason=reason,
+                opened_at=data_case.opened_at,
+                closed_at=closed_at,
+                version=1
+                + len(data_case.moves)
+                + int(position in results and rating != row.intervention_rating),
+            )
         )
-        _stamp(case, actor)
-        cases.append(case)
-        case_rows.append((case, row))
-    Case.objects.bulk_create(cases)
-    case_of = {id(row): case for case, row in case_rows}
+        case_rows.append(row)
+    case_ids = insert_rows(Case, case_values, returning=True)
+    case_of = {id(row): case_id for case_id, row in zip(case_ids, case_rows, strict=True)}
 
-    assessments: list[VulnerabilityAssessment] = []
+    assessment_values: list[dict[str, Any]] = []
     assessment_rows: list[AssessmentRow] = []
     for position, row in enumerate(rows):
         if row.assessment is None:
             continue
-        at = _day_end(row.assessment.assessed_on)
-        assessment = VulnerabilityAssessment(
-            person=row.person,
-            case=case_of.get(id(row)),
-            assessed_on=row.assessment.assessed_on,
-            assessed_by=actor,
-            immediate_danger=bool(row.assessment.immediate_danger),
-            priority=results[position].rating,
-            priority_rules=list(results[position].rule_ids),
-            created_at=at,
-            updated_at=at,
+        assessment_values.append(
+            stamped(
+                _day_end(row.assessment.assessed_on),
+                person_id=row.person.pk,
+                case_id=case_of.get(id(row)),
+                assessed_on=row.assessment.assessed_on,
+                assessed_by_id=actor_id,
+                immediate_danger=bool(row.assessment.immediate_danger),
+                priority=results[position].rating,
+                priority_rules=list(results[position].rule_ids),
+            )
         )
-        _stamp(assessment, actor)
-        assessments.append(assessment)
         assessment_rows.append(row.assessment)
-    VulnerabilityAssessment.objects.bulk_create(assessments)
-    AssessmentFactor.objects.bulk_create(
-        AssessmentFactor(
-            assessment=assessment,
-            level=factors.FACTORS[code].level,
-            kind=factors.FACTORS[code].kind,
-            factor=code,
+    assessment_ids = insert_rows(VulnerabilityAssessment, assessment_values, returning=True)
+    insert_rows(
+        AssessmentFactor,
+        (
+            {
+                "assessment_id": assessment_id,
+                "level": factors.FACTORS[code].level,
+                "kind": factors.FACTORS[code].kind,
+                "factor": code,
+            }
+            for assessment_id, data in zip(assessment_ids, assessment_rows, strict=True)
+            for code in dict.fromkeys(data.factor_codes)
+        ),
+    )
+    insert_rows(
+        *through_rows(
+            VulnerabilityAssessment.specific_needs,
+            [
+                (assessment_id, code.pk)
+                for assessment_id, data in zip(assessment_ids, assessment_rows, strict=True)
+                for code in dict.fromkeys(data.specific_needs)
+            ],
         )
-        for assessment, data in zip(assessments, assessment_rows, strict=True)
-        for code in dict.fromkeys(data.factor_codes)
     )
-    specific_through = VulnerabilityAssessment.specific_needs.through
-    migration_through = VulnerabilityAssessment.migration_needs.through
-    specific_through.objects.bulk_create(
-        specific_through(vulnerabilityassessment_id=a.pk, code_id=code.pk)
-        for a, data in zip(assessments, assessment_rows, strict=True)
-        for code in dict.fromkeys(data.specific_needs)
-    )
-    migration_through.objects.bulk_create(
-        migration_through(vulnerabilityassessment_id=a.pk, code_id=code.pk)
-        for a, data in zip(assessments, assessment_rows, strict=True)
-        for code in dict.fromkeys(data.migration_needs)
+    insert_rows(
+        *through_rows(
+            VulnerabilityAssessment.migration_needs,
+            [
+                (assessment_id, code.pk)
+                for assessment_id, data in zip(assessment_ids, assessment_rows, strict=True)
+                for code in dict.fromkeys(data.migration_needs)
+            ],
+        )
     )
 
-    changes: list[CaseStatusChange] = []
-    approvals: list[CaseApproval] = []
-    deliveries: list[ServiceDelivery] = []
-    for case, row in case_rows:
+    changes: list[dict[str, Any]] = []
+    approvals: list[dict[str, Any]] = []
+    deliveries: list[dict[str, Any]] = []
+    for case_id, row in zip(case_ids, case_rows, strict=True):
         moved = row.case
         assert moved is not None  # noqa: S101 - case_rows holds rows with a case
         status: str = Status.OPEN
@@ -1200,66 +1234,65 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[Scree
             mover = moved.caseworker
             if gate is not None and workflow.approval_required(gate):
                 mover = moved.approver or mover
-                approval = CaseApproval(
-                    case=case,
-                    kind=gate,
-                    status=ApprovalStatus.APPROVED,
-                    closure_reason=moved.closure_reason if gate == ApprovalKind.CLOSURE else "",
-                    requested_by=moved.caseworker,
-                    decided_by=mover,
-                    decided_at=moved_at,
-                    organisation_id=case.organisation_id,
-                    created_at=moved_at,
-                    updated_at=moved_at,
-                    created_by=moved.caseworker,
-                    updated_by=mover,
+                approvals.append(
+                    stamped(
+                        moved_at,
+                        case_id=case_id,
+                        kind=gate,
+                        status=ApprovalStatus.APPROVED,
+                        closure_reason=(
+                            moved.closure_reason if gate == ApprovalKind.CLOSURE else ""
+                        ),
+                        requested_by_id=moved.caseworker.pk,
+                        decided_by_id=mover.pk,
+                        decided_at=moved_at,
+                        created_by_id=moved.caseworker.pk,
+                        updated_by_id=mover.pk,
+                    )
                 )
-                approvals.append(approval)
             changes.append(
-                CaseStatusChange(
-                    case=case,
+                stamped(
+                    moved_at,
+                    case_id=case_id,
                     from_status=status,
                     to_status=to_status,
                     closure_reason=moved.closure_reason if to_status == Status.CLOSED else "",
-                    organisation_id=case.organisation_id,
-                    created_at=moved_at,
-                    updated_at=moved_at,
-                    created_by=mover,
-                    updated_by=mover,
+                    created_by_id=mover.pk,
+                    updated_by_id=mover.pk,
                 )
             )
             status = to_status
         for delivery in moved.deliveries:
-            at = _day_end(delivery.delivered_on)
-            record = ServiceDelivery(
-                case=case,
-                service_type=delivery.service_type,
-                provider=delivery.provider,
-                delivered_on=delivery.delivered_on,
-                outcome=delivery.outcome,
-                quantity=Decimal(delivery.quantity) if delivery.quantity is not None else None,
-                unit=delivery.unit if delivery.quantity is not None else "",
-                note=_check_text(delivery.note, "note", required=False),
-                created_at=at,
-                updated_at=at,
+            deliveries.append(
+                stamped(
+                    _day_end(delivery.delivered_on),
+                    case_id=case_id,
+                    service_type_id=delivery.service_type.pk,
+                    provider_id=delivery.provider.pk if delivery.provider else None,
+                    delivered_on=delivery.delivered_on,
+                    outcome=delivery.outcome,
+                    quantity=(
+                        Decimal(delivery.quantity) if delivery.quantity is not None else None
+                    ),
+                    unit=delivery.unit if delivery.quantity is not None else "",
+                    note=_check_text(delivery.note, "note", required=False),
+                )
             )
-            _stamp(record, actor)
-            deliveries.append(record)
-    CaseStatusChange.objects.bulk_create(changes)
-    CaseApproval.objects.bulk_create(approvals)
-    ServiceDelivery.objects.bulk_create(deliveries, batch_size=2_000)
+    insert_rows(CaseStatusChange, changes)
+    insert_rows(CaseApproval, approvals)
+    insert_rows(ServiceDelivery, deliveries)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         object_type=Screening._meta.label_lower,
-        object_id=f"bulk:{len(screenings)}",
+        object_id=f"bulk:{len(screening_ids)}",
         changed_fields=[
             "screenings",
-            *(["assessments"] if assessments else []),
-            *(["cases"] if cases else []),
+            *(["assessments"] if assessment_ids else []),
+            *(["cases"] if case_ids else []),
             *(["status_changes"] if changes else []),
             *(["approvals"] if approvals else []),
             *(["deliveries"] if deliveries else []),
         ],
     )
-    return screenings
+    return screening_ids

@@ -41,6 +41,9 @@ class Lookups:
     countries: dict[str, Country] = field(default_factory=dict)
     communes: dict[str, AdminUnit] = field(default_factory=dict)
     caseworkers: dict[str, User] = field(default_factory=dict)
+    # Cells of the coded kinds already read in this import: a sheet repeats the same few
+    # codes thousands of times. Never names, phones or other free text.
+    seen: dict[tuple[str, Any], Any] = field(default_factory=dict)
 
 
 def choice_index(name: str) -> dict[str, str]:
@@ -153,8 +156,39 @@ def _country(item: str, lookups: Lookups) -> Country:
     return country
 
 
+_EMPTY: dict[str, Any] = {
+    Kind.TEXT: "",
+    Kind.CHOICE: "",
+    Kind.BOOL: False,
+    Kind.DATE: None,
+    Kind.YEAR: None,
+    Kind.CODE: None,
+    Kind.COUNTRY: None,
+    Kind.COMMUNE: None,
+    Kind.USER: None,
+}
+_EMPTY_LISTS = {Kind.LIST, Kind.PHONES, Kind.CODES, Kind.COUNTRIES}
+
+
+_CODED = {Kind.CHOICE, Kind.CODE, Kind.CODES, Kind.BOOL, Kind.COUNTRY, Kind.COUNTRIES}
+
+
 def convert(column: Column, raw: Any, lookups: Lookups) -> Any:
     """The typed value of a cell: "", None, [] or False when it is empty."""
+    kind = column.kind
+    if raw is None or raw == "":
+        # Most cells of a sheet are empty: answer them without parsing.
+        return [] if kind in _EMPTY_LISTS else _EMPTY[kind]
+    if kind in _CODED and isinstance(raw, str | int | float | bool):
+        key = (column.key, raw)
+        if key not in lookups.seen:
+            lookups.seen[key] = _convert(column, raw, lookups)
+        value = lookups.seen[key]
+        return list(value) if isinstance(value, list) else value
+    return _convert(column, raw, lookups)
+
+
+def _convert(column: Column, raw: Any, lookups: Lookups) -> Any:
     kind = column.kind
     if kind == Kind.TEXT:
         return _text(raw)

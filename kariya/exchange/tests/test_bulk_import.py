@@ -48,7 +48,12 @@ def _table(rows: list[dict[str, Any]]) -> Table:
 
 
 def _inserts(queries: CaptureQueriesContext, table: str) -> int:
-    return sum(1 for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"'))
+    """Statements that wrote rows into ``table`` (``COPY`` on PostgreSQL, see core.bulk)."""
+    return sum(
+        1
+        for q in queries.captured_queries
+        if q["sql"].startswith((f'INSERT INTO "{table}"', f'COPY "{table}"'))
+    )
 
 
 LATE_REFUSALS = {
