@@ -18,8 +18,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kariya.accounts.roles import Role
@@ -29,6 +30,7 @@ from kariya.cases.workflow import ApprovalKind, Status
 from kariya.core.audit import audit_reads
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
+from kariya.core.tables import Column, badge, link, table
 from kariya.core.viewhelpers import (
     apply_errors,
     public_query,
@@ -64,6 +66,41 @@ def _open_form(request: AuthedRequest, data: Any = None) -> forms.CaseOpenForm:
 
 
 # --- case list ------------------------------------------------------------------------------
+
+
+def _case_table(rows: list[dict[str, Any]], *, count: int, show_names: bool) -> SafeString:
+    """The case list's table (``core.tables``: the rows in Python, not the template language,
+    for the list's server time)."""
+    priorities = {key: str(label) for key, label in priority.Priority.choices}
+    statuses = {key: str(label) for key, label in Status.choices}
+    overdue = badge(_("Overdue"), off=True)
+
+    def code(row: dict[str, Any]) -> SafeString:
+        case = row["case"]
+        url = reverse("cases:case_detail", args=[case.public_id])
+        shown = link(url, case.person.case_code)
+        return mark_safe(f"{shown} {overdue}") if row["overdue"] else shown  # noqa: S308
+
+    def caseworker(row: dict[str, Any]) -> str:
+        user = row["case"].caseworker
+        return str(user.get_full_name() or user.username)
+
+    columns = [
+        Column(_("Case code"), code),
+        *([Column(_("Name"), lambda row: row["name"] or "—")] if show_names else []),
+        Column(
+            _("Priority"),
+            lambda row: badge(
+                priorities.get(row["case"].priority, ""), off=row["case"].priority == "high"
+            ),
+        ),
+        Column(_("Status"), lambda row: statuses.get(row["case"].status, "")),
+        Column(_("Caseworker"), caseworker),
+        # ISO date: the same as date_format(…, "Y-m-d"), without its formatter per row.
+        Column(_("Opened"), lambda row: timezone.localtime(row["case"].opened_at).date()),
+    ]
+    caption = ngettext("%(n)s case", "%(n)s cases", count) % {"n": count}
+    return table(caption=caption, columns=columns, rows=rows)
 
 
 @requires("cases.view")
@@ -110,22 +147,16 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         people_access.identity_search_record(actor, criteria=criteria)
     overdue = selectors.cases_overdue([c.pk for c in rows])
     names = people_access.identities_for_list(actor, [c.person for c in rows], names_only=True)
+    shown = [
+        {"case": c, "overdue": c.pk in overdue, "name": _full_name(names.get(c.person_id))}
+        for c in rows
+    ]
     context = {
         "form": form,
         "page": page,
-        # Link, caseworker and date formatted here once per row: through the template language
-        # they showed in the page's server time.
-        "rows": [
-            {
-                "case": c,
-                "overdue": c.pk in overdue,
-                "name": _full_name(names.get(c.person_id)),
-                "url": reverse("cases:case_detail", args=[c.public_id]),
-                "caseworker": c.caseworker.get_full_name() or c.caseworker.username,
-                "opened": date_format(timezone.localtime(c.opened_at), "Y-m-d"),
-            }
-            for c in rows
-        ],
+        "rows": shown,
+        "table": _case_table(shown, count=page.paginator.count, show_names=identity),
+        "has_rows": bool(rows),
         "show_names": identity,
         "query": public,
         # Paging an identity search re-posts its terms instead of putting them in links.

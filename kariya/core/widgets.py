@@ -6,6 +6,7 @@ state); only the whitespace between options differs.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
@@ -38,10 +39,11 @@ class QuickSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        # One f-string per option (format_html per option cost as much as the choices' query).
+        # One f-string and the standard library's escape per option (format_html, or Django's
+        # escape, per option cost as much as the choices' query).
         options = "".join(
-            f'<option value="{escape(key)}"{" selected" if key in selected else ""}>'
-            f"{escape(label)}</option>"
+            f'<option value="{html.escape(key)}"{" selected" if key in selected else ""}>'
+            f"{html.escape(str(label))}</option>"
             for key, label in choices
         )
         return mark_safe(  # noqa: S308 - every value above is escaped
@@ -49,9 +51,23 @@ class QuickSelect(forms.Select):
         )
 
 
+class QuickInput(forms.TextInput):
+    """A one-line ``<input>`` (text, search, tel…) rendered in Python, as
+    ``django/forms/widgets/input.html`` writes it."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        final = self.build_attrs(self.attrs, attrs)
+        shown = self.format_value(value)
+        given = f' value="{html.escape(str(shown))}"' if shown is not None else ""
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<input type="{html.escape(self.input_type)}" name="{html.escape(name)}"'
+            f"{given}{_attrs(final)}>"
+        )
+
+
 def quick_selects(form: forms.BaseForm) -> None:
-    """Render the plain selects of ``form`` through :class:`QuickSelect` (same choices,
-    attributes and required state)."""
+    """Render the plain selects and text inputs of ``form`` in Python (:class:`QuickSelect`,
+    :class:`QuickInput`; same choices, attributes, type and required state)."""
     for field in form.fields.values():
         widget = field.widget
         if type(widget) is forms.Select:
@@ -59,3 +75,8 @@ def quick_selects(form: forms.BaseForm) -> None:
             quick.choices = widget.choices
             quick.is_required = widget.is_required
             field.widget = quick
+        elif type(widget) is forms.TextInput:
+            text = QuickInput(attrs=widget.attrs)
+            text.input_type = widget.input_type
+            text.is_required = widget.is_required
+            field.widget = text

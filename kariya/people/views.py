@@ -17,7 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET
 from kariya.accounts import selectors as accounts_selectors
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
+from kariya.core.tables import Column, link, table
 from kariya.core.viewhelpers import apply_errors, public_query, repost_fields, search_data
 from kariya.people import access, selectors, services
 from kariya.people.forms import (
@@ -45,7 +47,7 @@ from kariya.people.forms import (
     RouteFormSet,
     RoutePointForm,
 )
-from kariya.people.models import ConsentScope, Person
+from kariya.people.models import ConsentScope, Person, Sex
 
 VIEW = "people.view"
 REGISTER = "people.register"
@@ -95,10 +97,37 @@ def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
                 "url": reverse("people:person_detail", args=[p.public_id]),
                 "nationalities": ", ".join(c.name for c in p.nationalities.all()) or "—",
                 "commune": commune.name_fr if commune is not None else "—",
-                "registered": date_format(timezone.localtime(p.registered_at), "Y-m-d"),
+                "registered": timezone.localtime(p.registered_at).date().isoformat(),
             }
         )
     return rows
+
+
+def _person_table(rows: list[dict[str, Any]], *, count: int, show_identity: bool) -> SafeString:
+    """The people list's table (``core.tables``: the rows in Python, not the template
+    language, for the list's server time)."""
+    sexes = {key: str(label) for key, label in Sex.choices}
+
+    def name(row: dict[str, Any]) -> str:
+        identity = row["identity"]
+        return f"{identity.given_names} {identity.family_names}" if identity else ""
+
+    def born(row: dict[str, Any]) -> SafeString:
+        person = row["person"]
+        year = f"≈ {person.birth_year}" if person.birth_estimated else str(person.birth_year)
+        return format_html('{} <span class="muted">({})</span>', year, row["age_label"])
+
+    columns = [
+        Column(_("Case code"), lambda row: link(row["url"], row["person"].case_code)),
+        *([Column(_("Name"), name)] if show_identity else []),
+        Column(_("Sex"), lambda row: sexes.get(row["person"].sex, "")),
+        Column(_("Born"), born),
+        Column(_("Nationality"), lambda row: row["nationalities"]),
+        Column(_("Commune"), lambda row: row["commune"]),
+        Column(_("Registered"), lambda row: row["registered"]),
+    ]
+    caption = ngettext("%(n)s person", "%(n)s people", count) % {"n": count}
+    return table(caption=caption, columns=columns, rows=rows)
 
 
 @requires(VIEW)
@@ -145,6 +174,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
+        "table": _person_table(rows, count=page.paginator.count, show_identity=show_identity),
         "query": public,
         "filtered": form.is_bound,
         # Paging an identity search re-posts its terms instead of putting them in links.

@@ -1,4 +1,4 @@
-"""QuickSelect renders the same HTML as Django's template-based Select."""
+"""QuickSelect and QuickInput render the same HTML as Django's template-based widgets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from kariya.core.widgets import QuickSelect, quick_selects
+from kariya.core.widgets import QuickInput, QuickSelect, quick_selects
 
 
 def _same(html: str) -> str:
@@ -21,17 +21,24 @@ class _Form(forms.Form):
         help_text="Pick one",
     )
     size = forms.ChoiceField(label="Size", choices=[("s", "Small"), ("l", "Large")])
+    code = forms.CharField(label="Code", max_length=12, required=False, help_text="A code")
+    phone = forms.CharField(label="Phone", widget=forms.TextInput(attrs={"inputmode": "tel"}))
 
 
-def test_quick_select_renders_as_django_select() -> None:
-    for data in (None, {"colour": "red", "size": "l"}, {"colour": "nope"}):
+def test_quick_widgets_render_as_django_widgets() -> None:
+    for data in (
+        None,
+        {"colour": "red", "size": "l", "code": 'AGZ-"<1>', "phone": "+227 90"},
+        {"colour": "nope", "code": "x" * 20},
+    ):
         plain, quick = _Form(data), _Form(data)
         quick_selects(quick)
         assert isinstance(quick.fields["colour"].widget, QuickSelect)
+        assert isinstance(quick.fields["code"].widget, QuickInput)
         if data:
             plain.is_valid()
             quick.is_valid()
-        for name in ("colour", "size"):
+        for name in ("colour", "size", "code", "phone"):
             assert _same(quick[name]) == _same(plain[name])
 
 
