@@ -92,10 +92,31 @@ PERMISSIONS: dict[str, Permission] = {
                 "people.view_identity; every export is audited"
             ),
         ),
+        Permission(
+            "directory.view",
+            _(
+                "See the service directory: own organisation's entries and the published "
+                "entries of the network"
+            ),
+        ),
+        Permission(
+            "directory.edit",
+            _(
+                "Write own organisation's directory entries as drafts, submit them, verify "
+                "them and set their availability"
+            ),
+        ),
+        Permission(
+            "directory.moderate",
+            _(
+                "Approve or reject directory entries submitted by any organisation (not one's "
+                "own submissions), archive any entry, add public services"
+            ),
+        ),
     ]
 }
 
-_ALL_STAFF = ("home.view", "accounts.view_organisations", "geo.view")
+_ALL_STAFF = ("home.view", "accounts.view_organisations", "geo.view", "directory.view")
 
 _PEOPLE_CASEWORK = ("people.view", "people.view_identity", "people.register")
 
@@ -116,12 +137,18 @@ MATRIX: dict[str, frozenset[str]] = {
         )
     ),
     Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view", "cases.view_gbv")),
-    Role.SERVICE_FOCAL_POINT: frozenset(_ALL_STAFF),
+    Role.SERVICE_FOCAL_POINT: frozenset((*_ALL_STAFF, "directory.edit")),
     Role.MONITOR: frozenset((*_ALL_STAFF, "geo.manage_sites")),
     Role.OUTREACH_OFFICER: frozenset(_ALL_STAFF),
     Role.ME_OFFICER: frozenset(_ALL_STAFF),
     Role.NETWORK_COORDINATOR: frozenset(
-        (*_ALL_STAFF, "accounts.manage_organisations", "geo.manage_sites")
+        (
+            *_ALL_STAFF,
+            "accounts.manage_organisations",
+            "geo.manage_sites",
+            "directory.edit",
+            "directory.moderate",
+        )
     ),
     Role.ORG_ADMIN: frozenset((*_ALL_STAFF, "accounts.manage_users")),
     Role.DPO: frozenset((*_ALL_STAFF, "audit.view")),

@@ -10,6 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+def stale_error() -> ValidationError:
+    """The error for an edit made from a stale copy (``code="stale"``), for services that
+    check the version themselves before a write ``save_versioned`` cannot express."""
+    return ValidationError(
+        _(
+            "Someone else saved this record while you were editing it. Your changes were "
+            "not saved: reload the page to see the current version, then make your changes "
+            "again."
+        ),
+        code="stale",
+    )
+
+
 def save_versioned(
     instance: Model, *, expected_version: int, fields: list[str], actor: Any
 ) -> None:
@@ -26,13 +39,6 @@ def save_versioned(
         version=F("version") + 1, **values
     )
     if changed != 1:
-        raise ValidationError(
-            _(
-                "Someone else saved this record while you were editing it. Your changes were "
-                "not saved: reload the page to see the current version, then make your changes "
-                "again."
-            ),
-            code="stale",
-        )
+        raise stale_error()
     instance.version = expected_version + 1  # type: ignore[attr-defined]
     instance.updated_at = values["updated_at"]  # type: ignore[attr-defined]

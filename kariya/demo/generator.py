@@ -41,7 +41,7 @@ from kariya.accounts.models import (
     UserRole,
 )
 from kariya.accounts.roles import Role
-from kariya.demo import determinism, names, population, scale, stories
+from kariya.demo import determinism, directory, names, population, scale, stories
 from kariya.demo.determinism import uuid_from
 from kariya.demo.names import Culture
 from kariya.geo.models import AdminLevel, AdminUnit
@@ -752,10 +752,24 @@ def step_people_at_scale(ctx: Context) -> int:
     return counts["people"]
 
 
+def step_directory(ctx: Context) -> int:
+    """The service directory: the organisations' services and the public services the
+    coordinators keep, in the eight regions (``demo.directory``)."""
+    rng = ctx.rng("directory")
+    quarters = {REGION_PCODE[r]: names.QUARTERS[r] for r in REGIONS}
+    plans = directory.plan(rng, ctx.orgs, quarters)
+    clock = determinism.Clock(determinism.real_now())
+    with determinism.reproducible(
+        ids=ctx.rng("directory.ids"), codes=ctx.rng("directory.codes"), clock=clock
+    ):
+        return directory.play(rng, clock, plans, ctx.anchor)
+
+
 STEPS: tuple[Step, ...] = (
     Step("organisations", step_organisations),
     Step("offices", step_offices),
     Step("users", step_users),
+    Step("directory", step_directory),
     Step("people", step_people),
     Step("people (bulk)", step_people_at_scale, batched=True),
 )

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "kariya.people",
     "kariya.cases",
     "kariya.exchange",
+    "kariya.directory",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +201,25 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Background tasks (Django's task API, the django-tasks backport): stored in the database and
+# run by `kariya db-worker`; tests run them immediately. See docs/deployment.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail (reminders to directory focal points). Without EMAIL_HOST, messages are printed on
+# the console (development); production sets the SMTP server.
+if env.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.get("EMAIL_HOST", "") or ""
+    EMAIL_PORT = env.get_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "") or ""
+    EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "") or ""
+    EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "kariya@localhost") or "kariya@localhost"
+# The address staff reach Kariya at, for links in e-mails.
+KARIYA_BASE_URL = env.get("KARIYA_BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
 
 KARIYA_ROTATION_BATCH = env.get_int("KARIYA_ROTATION_BATCH", 500)
 

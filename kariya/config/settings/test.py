@@ -18,3 +18,6 @@ if env.get("DATABASE_URL") is None:
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_AUTOREFRESH = True
 KARIYA_ALLOW_DEMO = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+KARIYA_BASE_URL = "https://kariya.example"

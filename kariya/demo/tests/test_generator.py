@@ -133,7 +133,12 @@ def test_generation_is_audited_without_an_actor(db: Any) -> None:
 
     events = AuditEvent.objects.filter(action="create")
     assert events.count() == sum(result.counts.values())
-    assert not events.exclude(actor=None).exists()
+    # The network is made by the system; directory entries are written by the organisations'
+    # focal points and coordinators (as people's stories are by their caseworkers).
+    entries = events.filter(object_type="directory.service")
+    assert entries.count() == result.counts["directory"] > 0
+    assert not entries.filter(actor=None).exists()
+    assert not events.exclude(object_type="directory.service").exclude(actor=None).exists()
 
 
 def test_public_ids_are_random_again_after_generation(db: Any) -> None:
@@ -195,3 +200,23 @@ def _null() -> Any:
     from io import StringIO
 
     return StringIO()
+
+
+def test_the_directory_covers_the_eight_regions_and_every_state(db: Any) -> None:
+    from kariya.directory import services as directory_services
+    from kariya.directory.models import Service
+
+    generator.generate()
+
+    entries = Service.objects.entries()
+    assert 55 <= entries.count() <= 70
+    assert set(entries.values_list("region__pcode", flat=True)) == {f"NE00{n}" for n in range(1, 9)}
+    statuses = set(entries.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "published"}
+    assert entries.filter(is_public_service=True).count() >= 20
+    assert entries.exclude(rejection_reason="").exists()
+    assert Service.objects.exclude(revision_of=None).exists()
+    stale = Service.objects.not_verified_since(directory_services.stale_cutoff())
+    assert 3 <= stale.count() <= 10
+    fresh = Service.objects.published().exclude(pk__in=stale)
+    assert not fresh.filter(last_verified_at=None).exists()
