@@ -58,7 +58,7 @@ def audit_reads(*, actor: Any, objects: Iterable[models.Model]) -> int:
     server time). Returns how many events were written."""
     meta = request_meta()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    base = {
+    base: dict[str, Any] = {
         "at": timezone.now(),
         "actor_id": user.pk if user is not None else None,
         "organisation_id": getattr(user, "organisation_id", None),
