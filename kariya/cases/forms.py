@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kariya.accounts.models import Office, Organisation, User
@@ -139,23 +139,14 @@ class CaseSearchForm(Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("All"))] + Priority.choices
     )
-    caseworker = forms.ModelChoiceField(
-        label=_("Caseworker"),
-        required=False,
-        queryset=User.objects.none(),
-        to_field_name="public_id",
-        empty_label=_("All"),
-    )
+    # Plain choices from values (not model choice fields): building a model instance per
+    # caseworker and per code on every list page showed in its server time. The chosen one is
+    # fetched in clean_caseworker / clean_specific_need.
+    caseworker = forms.ChoiceField(label=_("Caseworker"), required=False, choices=[])
     # A plain choice of P-codes (266 communes): building 266 model instances on every page
     # showed in the list's server time; the chosen one is fetched in clean_commune.
     commune = forms.ChoiceField(label=_("Current commune"), required=False, choices=[])
-    specific_need = forms.ModelChoiceField(
-        label=_("Specific need"),
-        required=False,
-        queryset=_codes("specific_need"),
-        to_field_name="code",
-        empty_label=_("All"),
-    )
+    specific_need = forms.ChoiceField(label=_("Specific need"), required=False, choices=[])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(
@@ -169,14 +160,32 @@ class CaseSearchForm(Form):
         if not identity:
             for name in ("name", "phone", "document"):
                 del self.fields[name]
+        self.caseworkers = caseworkers
         if caseworkers is None:
             del self.fields["caseworker"]
         else:
-            field: Any = self.fields["caseworker"]
-            field.queryset = caseworkers
-            field.label_from_instance = lambda u: u.get_full_name() or u.username
+            worker: Any = self.fields["caseworker"]
+            worker.choices = [
+                ("", _("All")),
+                *(
+                    (str(public_id), f"{first} {last}".strip() or username)
+                    for public_id, first, last, username in caseworkers.values_list(
+                        "public_id", "first_name", "last_name", "username"
+                    )
+                ),
+            ]
         need: Any = self.fields["specific_need"]
-        need.label_from_instance = _label
+        # The label Code.label would give, in the active language (French when missing).
+        column = {"en": 1, "ha": 2, "ar": 3}.get((translation.get_language() or "fr")[:2], 0)
+        need.choices = [
+            ("", _("All")),
+            *(
+                (row[4], f"{row[4]} — {row[column] or row[0]}")
+                for row in _codes("specific_need").values_list(
+                    "label_fr", "label_en", "label_ha", "label_ar", "code"
+                )
+            ),
+        ]
         commune: Any = self.fields["commune"]
         commune.choices = [
             ("", _("All")),
@@ -185,6 +194,20 @@ class CaseSearchForm(Form):
             .order_by("name_fr")
             .values_list("pcode", "name_fr"),
         ]
+
+    def clean_caseworker(self) -> User | None:
+        public_id = self.cleaned_data.get("caseworker")
+        if not public_id or self.caseworkers is None:
+            return None
+        found: User | None = self.caseworkers.filter(public_id=public_id).first()
+        return found
+
+    def clean_specific_need(self) -> Code | None:
+        code = self.cleaned_data.get("specific_need")
+        if not code:
+            return None
+        found: Code | None = _codes("specific_need").filter(code=code).first()
+        return found
 
     def clean_commune(self) -> AdminUnit | None:
         pcode = self.cleaned_data.get("commune")

@@ -6,6 +6,7 @@ Nothing here reads the GBV section: it is reached only through ``access.gbv_get_
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,6 +209,22 @@ class SegmentedCases:
         return rows
 
 
+# What the case list shows (and the access checks of the rows read): converting every column
+# of three tables for 50 rows showed in the list's server time.
+LIST_FIELDS = (
+    "public_id",
+    "organisation_id",
+    "priority",
+    "status",
+    "opened_at",
+    "person__case_code",
+    "person__organisation_id",
+    "caseworker__first_name",
+    "caseworker__last_name",
+    "caseworker__username",
+)
+
+
 def case_search(
     actor: Any,
     *,
@@ -221,6 +238,7 @@ def case_search(
     commune: AdminUnit | None = None,
     specific_need: Code | None = None,
     sort: str = "-opened",
+    only: Sequence[str] = (),
 ) -> QuerySet[Case] | SegmentedCases:
     """The cases ``actor`` may see (``access.visible_cases``) matching every filter given.
 
@@ -229,8 +247,10 @@ def case_search(
     commune is the person's current commune (migration profile); a specific need matches the
     UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
     assessments. Only a supervisor (``cases.view_all``) filters by caseworker. ``sort`` is one
-    of ``CASE_SORTS``. Not evaluated: paginate it; a page costs two queries (count and rows),
-    or one more per extra segment a page spans for the priority and status orders.
+    of ``CASE_SORTS``. ``only``: the fields to load (``Case`` fields and ``person__…``,
+    ``caseworker__…``), for a list that shows a few (``LIST_FIELDS``). Not evaluated:
+    paginate it; a page costs two queries (count and rows), or one more per extra segment a
+    page spans for the priority and status orders.
     """
     cases = access.visible_cases(actor)
     if case_code.strip() or text.strip() or phone.strip() or document.strip():
@@ -263,6 +283,8 @@ def case_search(
             ).values("person_id")
         )
     cases = cases.select_related("person", "caseworker")
+    if only:
+        cases = cases.only(*only)
     if sort in SEGMENTED_ORDER:
         field, values = SEGMENTED_ORDER[sort]
         return SegmentedCases(cases, field, values)

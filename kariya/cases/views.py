@@ -30,7 +30,7 @@ from kariya.cases.workflow import ApprovalKind, Status
 from kariya.core.audit import audit_reads
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
-from kariya.core.tables import Column, badge, link, table
+from kariya.core.tables import Column, badge, link, table, url_maker
 from kariya.core.viewhelpers import (
     apply_errors,
     public_query,
@@ -74,11 +74,11 @@ def _case_table(rows: list[dict[str, Any]], *, count: int, show_names: bool) -> 
     priorities = {key: str(label) for key, label in priority.Priority.choices}
     statuses = {key: str(label) for key, label in Status.choices}
     overdue = badge(_("Overdue"), off=True)
+    case_url = url_maker("cases:case_detail")
 
     def code(row: dict[str, Any]) -> SafeString:
         case = row["case"]
-        url = reverse("cases:case_detail", args=[case.public_id])
-        shown = link(url, case.person.case_code)
+        shown = link(case_url(case.public_id), case.person.case_code)
         return mark_safe(f"{shown} {overdue}") if row["overdue"] else shown  # noqa: S308
 
     def caseworker(row: dict[str, Any]) -> str:
@@ -139,7 +139,11 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and not form.errors and not criteria and not htmx:
         # Nothing private: the plain form lands on the bookmarkable URL of its filters.
         return redirect(bookmark)
-    cases = selectors.case_search(actor, **filters) if not form.errors else Case.objects.none()
+    cases = (
+        selectors.case_search(actor, **filters, only=selectors.LIST_FIELDS)
+        if not form.errors
+        else Case.objects.none()
+    )
     # A queryset, or for the priority and status orders a SegmentedCases (count + slices).
     page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)

@@ -11,11 +11,13 @@ The page's template still lays the page out; it places ``{{ table }}`` where the
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -43,6 +45,17 @@ def link(url: str, text: Any) -> SafeString:
 def badge(text: Any, *, off: bool = False) -> SafeString:
     css = "badge off" if off else "badge"
     return mark_safe(f'<span class="{css}">{_html(text)}</span>')  # noqa: S308 - escaped
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def url_maker(name: str) -> Callable[[Any], str]:
+    """``reverse(name, args=[public_id])`` for many rows: reversed once, then the id put in
+    its place (``reverse`` per row showed in a 50-row list's server time)."""
+    pattern = reverse(name, args=[_PLACEHOLDER])
+    head, _sep, tail = pattern.partition(str(_PLACEHOLDER))
+    return lambda public_id: f"{head}{public_id}{tail}"
 
 
 def table(*, caption: str, columns: Sequence[Column], rows: Iterable[Any]) -> SafeString:

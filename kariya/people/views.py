@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from kariya.accounts import selectors as accounts_selectors
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
-from kariya.core.tables import Column, link, table
+from kariya.core.tables import Column, link, table, url_maker
 from kariya.core.viewhelpers import apply_errors, public_query, repost_fields, search_data
 from kariya.people import access, selectors, services
 from kariya.people.forms import (
@@ -82,6 +82,7 @@ def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
     nationalities, date) formatted once here: 50 rows through the template language showed in
     the page's server time."""
     today = timezone.localdate()
+    person_url = url_maker("people:person_detail")
     rows = []
     for p in people:
         # From the year only (the exact date is identity): the youngest the person can be.
@@ -94,7 +95,7 @@ def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
                 "identity": identities.get(p.pk),
                 "age": age,
                 "age_label": ngettext("%(n)s year", "%(n)s years", age) % {"n": age},
-                "url": reverse("people:person_detail", args=[p.public_id]),
+                "url": person_url(p.public_id),
                 "nationalities": ", ".join(c.name for c in p.nationalities.all()) or "—",
                 "commune": commune.name_fr if commune is not None else "—",
                 "registered": timezone.localtime(p.registered_at).date().isoformat(),
