@@ -11,7 +11,15 @@ import pytest
 from kariya.accounts.factories import TEST_PASSWORD, OfficeFactory, OrganisationFactory, UserFactory
 from kariya.accounts.models import Organisation, User
 from kariya.accounts.roles import Role
+from kariya.core.memo import reference_changed
 from kariya.geo.models import AdminUnit
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_memo() -> None:
+    """Choices kept from reference data (kariya.core.memo) are per process: a test must not
+    see what an earlier test's rolled-back rows gave."""
+    reference_changed()
 
 
 @dataclass

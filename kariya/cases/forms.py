@@ -22,6 +22,7 @@ from kariya.cases.models import (
 from kariya.cases.priority import Priority
 from kariya.cases.workflow import ApprovalKind, ClosureReason, Status
 from kariya.codelists.models import Code
+from kariya.core import memo
 from kariya.core.widgets import quick_selects
 from kariya.geo.models import AdminUnit
 
@@ -128,6 +129,21 @@ SORT_CHOICES = [
 ]
 
 
+def _needs() -> list[tuple[str, str]]:
+    """The specific needs' choices: the label ``Code.label`` gives, in the active language."""
+    column = {"en": 1, "ha": 2, "ar": 3}.get((translation.get_language() or "fr")[:2], 0)
+    rows = _codes("specific_need").values_list(
+        "label_fr", "label_en", "label_ha", "label_ar", "code"
+    )
+    return [(row[4], f"{row[4]} — {row[column] or row[0]}") for row in rows]
+
+
+def _communes() -> list[tuple[str, str]]:
+    return list(
+        AdminUnit.objects.communes().active().order_by("name_fr").values_list("pcode", "name_fr")
+    )
+
+
 class CaseSearchForm(Form):
     case_code = forms.CharField(label=_("Case code"), required=False, max_length=12)
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
@@ -175,25 +191,10 @@ class CaseSearchForm(Form):
                 ),
             ]
         need: Any = self.fields["specific_need"]
-        # The label Code.label would give, in the active language (French when missing).
-        column = {"en": 1, "ha": 2, "ar": 3}.get((translation.get_language() or "fr")[:2], 0)
-        need.choices = [
-            ("", _("All")),
-            *(
-                (row[4], f"{row[4]} — {row[column] or row[0]}")
-                for row in _codes("specific_need").values_list(
-                    "label_fr", "label_en", "label_ha", "label_ar", "code"
-                )
-            ),
-        ]
+        language = (translation.get_language() or "fr")[:2]
+        need.choices = [("", _("All")), *memo.reference(("specific_needs", language), _needs)]
         commune: Any = self.fields["commune"]
-        commune.choices = [
-            ("", _("All")),
-            *AdminUnit.objects.communes()
-            .active()
-            .order_by("name_fr")
-            .values_list("pcode", "name_fr"),
-        ]
+        commune.choices = [("", _("All")), *memo.reference(("communes",), _communes)]
 
     def clean_caseworker(self) -> User | None:
         public_id = self.cleaned_data.get("caseworker")

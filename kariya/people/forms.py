@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from kariya.accounts.models import Office, Organisation
 from kariya.codelists.models import Code
+from kariya.core import memo
 from kariya.core.widgets import quick_selects
 from kariya.geo import selectors as geo_selectors
 from kariya.geo.models import Country, Site
@@ -120,11 +121,15 @@ class _CommuneChoices(ModelChoiceIterator):
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        yield from memo.reference(("communes_labelled",), self._labelled)
+
+    def _labelled(self) -> list[tuple[str, str]]:
         rows = self.queryset.values_list(
             "pcode", "name_fr", "parent__name_fr", "parent__parent__name_fr"
         )
-        for pcode, name, department, region in rows:
-            yield (pcode, f"{name} ({department}, {region})")
+        return [
+            (pcode, f"{name} ({department}, {region})") for pcode, name, department, region in rows
+        ]
 
 
 class CommuneField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -353,6 +353,9 @@ def test_gbv_section_created_then_a_stale_edit_refused(client: Any, org_a: Any) 
 
 
 def _queries(client: Any, url: str) -> int:
+    """Queries of a page once the filters' choices are kept (kariya.core.memo), as they are
+    on a running server."""
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -368,7 +371,7 @@ def test_case_list_query_count_does_not_grow_with_rows(client: Any, org_a: Any) 
         _overdue(open_case(actor))
     many = _queries(client, "/cases/")
     assert many == few
-    assert few <= 12
+    assert few <= 10
     # Every listed identity read is audited, in one insert.
     assert AuditEvent.objects.filter(action="read", object_type="people.identity").count() >= 6
 

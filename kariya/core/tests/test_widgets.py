@@ -56,4 +56,3 @@ def test_grouped_choices_fall_back_to_django() -> None:
     html = widget.render("g", "a")
     assert '<optgroup label="Group">' in html
     assert "selected" in html
-
