@@ -327,3 +327,9 @@ def test_export_queries_do_not_grow_with_entries(
     for number in range(6):
         published(org_b["service_focal_point"], org_a["network_coordinator"], name_fr=f"S {number}")
     assert _queries(client, url) == few
+
+
+def test_readme_documents_every_column() -> None:
+    readme = (Path(exports.__file__).parent / "README.md").read_text(encoding="utf-8")
+    for column in exports.COLUMNS:
+        assert f"| {column.header} | `{column.hashtag}` |" in readme, column.header
