@@ -333,3 +333,12 @@ def test_readme_documents_every_column() -> None:
     readme = (Path(exports.__file__).parent / "README.md").read_text(encoding="utf-8")
     for column in exports.COLUMNS:
         assert f"| {column.header} | `{column.hashtag}` |" in readme, column.header
+
+
+def test_public_export_leaves_out_deactivated_organisations(
+    client: Any, org_b: Any, entries: dict[str, Service]
+) -> None:
+    org_b.org.is_active = False
+    org_b.org.save()
+    names = [r["#service+name+i_fr"] for r in hxl_rows(body(client.get(PUBLIC[0])))]
+    assert names == ["Écoute et orientation"]
