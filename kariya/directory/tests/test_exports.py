@@ -342,3 +342,21 @@ def test_public_export_leaves_out_deactivated_organisations(
     org_b.org.save()
     names = [r["#service+name+i_fr"] for r in hxl_rows(body(client.get(PUBLIC[0])))]
     assert names == ["Écoute et orientation"]
+
+
+def test_chunks_keep_every_entry_with_its_details(
+    monkeypatch: Any, org_a: Any, entries: dict[str, Service]
+) -> None:
+    """Entries are read in chunks with their prefetches per chunk: with chunks of 2, the three
+    entries come out whole, hours and channels with the right entry."""
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    query = selectors.services_for_export(org_a["caseworker"])
+    rows = hxl_rows("".join(exports.csv_lines(query, staff=True)).encode("utf-8"))
+    assert len(rows) == 3
+    by_name = {r["#service+name+i_fr"]: r for r in rows}
+    assert by_name["Écoute et orientation"]["#contact+phone"] == "+22790123456"
+    assert by_name["Abri Bêta"]["#service+hours"] == "MO,TU,WE,TH,FR 08:00-17:00"
+    document = json.loads(
+        "".join(exports.hsds_json(query, staff=True, generated_at=timezone.now()))
+    )
+    assert len(document["services"]) == len(document["locations"]) == 3
