@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from kariya.accounts.api import MeView, OfficeViewSet, OrganisationViewSet
 from kariya.cases.api import ApprovalViewSet, AssessmentViewSet, CaseViewSet, ScreeningViewSet
 from kariya.core.api import DeclaredPermission
+from kariya.directory.api import DirectoryServiceViewSet
 from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
 from kariya.people.api import PersonViewSet
 
@@ -22,6 +23,7 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("cases", CaseViewSet, basename="case")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("directory/services", DirectoryServiceViewSet, basename="directory-service")
 
 
 class SchemaView(SpectacularAPIView):

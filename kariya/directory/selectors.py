@@ -125,3 +125,30 @@ def services_of_focal_point(user: Any) -> QuerySet[Service]:
     return Service.objects.entries().filter(  # type: ignore[no-any-return]
         Q(focal_point=user), ~Q(status=Status.ARCHIVED)
     )
+
+
+def services_for_export(
+    actor: Any, *, service_type: Any = None, place: AdminUnit | None = None
+) -> QuerySet[Service]:
+    """Entries a staff export holds: the network's published entries and every entry of the
+    actor's organisation (not other organisations' submissions, even for the moderator: an
+    export is what the network has agreed on, plus one's own work). No revisions. Without
+    joins: ``exports.export_queryset`` adds what the files read."""
+    query = access.visible_services(actor).filter(
+        Q(status=Status.PUBLISHED) | Q(organisation_id=actor.organisation_id),
+        revision_of__isnull=True,
+    )
+    if service_type is not None:
+        query = query.filter(service_type=service_type)
+    return _place_filter(query, place).order_by("name_fr", "id")
+
+
+def public_services_for_export(
+    *, service_type: Any = None, place: AdminUnit | None = None
+) -> QuerySet[Service]:
+    """The public export: published entries of active organisations, as the public directory
+    lists them. Without joins (see ``services_for_export``)."""
+    query: Any = Service.objects.published().filter(organisation__is_active=True)
+    if service_type is not None:
+        query = query.filter(service_type=service_type)
+    return _place_filter(query, place).order_by("name_fr", "id")  # type: ignore[no-any-return]

@@ -815,3 +815,25 @@ def directory_remind_stale(*, now: datetime.datetime | None = None) -> ReminderR
     return ReminderResult(
         flagged=flagged, reminded=reminded, emails=len(per_user), unreachable=unreachable
     )
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def directory_export_record(
+    *, actor: User, file_format: str, count: int, filters: Iterable[str] = ()
+) -> None:
+    """A staff export of the directory is one audit event (action EXPORT): the format, the
+    number of entries and the names of the filters used, never their values. Public exports
+    (published entries, no login) are not audited: they hold nothing the public page hides."""
+    _require(access.can(actor, access.VIEW))
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="directory.service",
+        changed_fields=[
+            f"count:{count}",
+            f"format:{file_format}",
+            *(f"filter:{name}" for name in filters),
+        ],
+    )

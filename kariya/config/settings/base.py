@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "VisitMethodEnum": "kariya.cases.models.VisitMethod",
         "ScreeningOutcomeEnum": "kariya.cases.models.ScreeningOutcome",
         "DeliveryOutcomeEnum": "kariya.cases.models.DeliveryOutcome",
+        "DirectoryStatusEnum": "kariya.directory.models.Status",
+        "ChannelKindEnum": "kariya.directory.models.ChannelKind",
     },
 }
 
