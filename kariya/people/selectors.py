@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kariya.accounts.models import Organisation
 from kariya.codelists.models import Code
-from kariya.geo.models import AdminUnit
+from kariya.geo.models import AdminUnit, Country
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones
 from kariya.people.access import VIEW, VIEW_IDENTITY, can
@@ -89,6 +89,19 @@ SEARCH_ORDERINGS: dict[str, tuple[str, ...]] = {
 """The sort choices of ``person_search`` (``order``)."""
 
 
+# What the people list shows (and the access checks of its rows read).
+LIST_FIELDS = (
+    "public_id",
+    "organisation_id",
+    "case_code",
+    "sex",
+    "birth_year",
+    "birth_estimated",
+    "registered_at",
+    "migration_profile__current_commune__name_fr",
+)
+
+
 def person_search(
     *,
     actor: Any,
@@ -100,6 +113,7 @@ def person_search(
     population_category: Code | None = None,
     commune: AdminUnit | None = None,
     order: str = "newest",
+    for_list: bool = False,
 ) -> QuerySet[Person]:
     """People of the actor's organisation matching every criterion given, newest first
     (``order``: one of ``SEARCH_ORDERINGS``).
@@ -109,7 +123,9 @@ def person_search(
     alias of the person. ``sex``, ``population_category`` and ``commune`` (the current commune
     of the migration profile) filter the pseudonymous core. Searching by name, phone or
     document reveals identity, so it needs ``people.view_identity``; by case code,
-    ``people.view``. An unreadable phone number matches nobody. Not evaluated: paginate it.
+    ``people.view``. An unreadable phone number matches nobody. ``for_list``: load only what
+    the people list shows (``LIST_FIELDS``, the nationalities' names). Not evaluated: paginate
+    it.
     """
     if not can(actor, VIEW):
         return Person.objects.none()  # type: ignore[no-any-return]
@@ -140,6 +156,17 @@ def person_search(
     if number:
         keys = {search_key(SearchKind.DOCUMENT, number)}
         people = people.filter(pk__in=_matching(org_id, SearchKind.DOCUMENT, keys))
+    ordering = SEARCH_ORDERINGS.get(order, SEARCH_ORDERINGS["newest"])
+    if for_list:
+        # Converting every column of four tables for 50 rows showed in the list's server time.
+        return (
+            people.select_related("migration_profile__current_commune")
+            .only(*LIST_FIELDS)
+            .prefetch_related(
+                Prefetch("nationalities", Country.objects.only("iso3", "name_fr", "name_en"))
+            )
+            .order_by(*ordering)
+        )
     return (
         people.select_related(
             "registering_office",
@@ -147,7 +174,7 @@ def person_search(
             "migration_profile__current_commune",
         )
         .prefetch_related("nationalities")
-        .order_by(*SEARCH_ORDERINGS.get(order, SEARCH_ORDERINGS["newest"]))
+        .order_by(*ordering)
     )
 
 

@@ -164,6 +164,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             population_category=filters.get("population_category"),
             commune=filters.get("commune"),
             order=filters.get("order") or "newest",
+            for_list=True,
         )
     )
     page = Paginator(people, PAGE_SIZE).get_page(page_number)
