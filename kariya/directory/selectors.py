@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from kariya.accounts.models import User, UserRole
+from kariya.accounts.roles import MATRIX
 from kariya.directory import access
 from kariya.directory.models import ContactChannel, OpeningHours, Service, Status
 from kariya.directory.services import stale_cutoff
@@ -124,4 +126,16 @@ def services_of_focal_point(user: Any) -> QuerySet[Service]:
     """Entries a user keeps as focal point (for a home panel)."""
     return Service.objects.entries().filter(  # type: ignore[no-any-return]
         Q(focal_point=user), ~Q(status=Status.ARCHIVED)
+    )
+
+
+def focal_point_choices(organisation_id: int) -> QuerySet[Any]:
+    """Who may be named focal point of an entry kept by the organisation: its active users
+    holding ``directory.edit``, by name."""
+    roles = [role for role, perms in MATRIX.items() if access.EDIT in perms]
+    holds = UserRole.objects.filter(user=OuterRef("pk"), role__in=roles)
+    return (  # type: ignore[no-any-return]
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .filter(Exists(holds))
+        .order_by("first_name", "last_name", "username")
     )
