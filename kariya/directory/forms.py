@@ -238,8 +238,17 @@ class ServiceForm(forms.Form):
         (_("Who keeps it current"), ("focal_point",)),
     )
 
-    def __init__(self, *args: Any, focal_points: Any, public_allowed: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        focal_points: Any,
+        public_allowed: bool,
+        public_stored: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Without the box (not a coordinator), an entry keeps what it is.
+        self.public_stored = public_stored
         focal: Any = self.fields["focal_point"]
         focal.queryset = focal_points
         focal.label_from_instance = lambda user: user.get_full_name() or user.username
@@ -330,7 +339,7 @@ class ServiceForm(forms.Form):
             description_en=data["description_en"],
             description_ha=data["description_ha"],
             description_ar=data["description_ar"],
-            is_public_service=bool(data.get("is_public_service", False)),
+            is_public_service=bool(data.get("is_public_service", self.public_stored)),
             provider_name=data["provider_name"],
             hours=self.hours(),
             hours_note=data["hours_note"],

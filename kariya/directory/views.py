@@ -253,6 +253,13 @@ def _actions(request: AuthedRequest, service: Service) -> dict[str, Any]:
     }
 
 
+def _pending(request: AuthedRequest, service: Service) -> Service | None:
+    """The pending revision of a published entry, when the actor may see it."""
+    if service.status != Status.PUBLISHED or service.is_revision:
+        return None
+    return access.visible_services(request.user).filter(revision_of=service).first()  # type: ignore[no-any-return]
+
+
 def _availability_form(service: Service, data: Any = None) -> AvailabilityForm:
     return AvailabilityForm(
         data,
@@ -273,14 +280,13 @@ def _page(
     availability_form: AvailabilityForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actor = request.user
     shown = selectors.service_detail(service)
     published = None
     pending = None
     if shown.is_revision:
         published = selectors.service_detail(shown.revision_of)  # type: ignore[arg-type]
-    elif shown.status == Status.PUBLISHED:
-        pending = access.visible_services(actor).filter(revision_of=shown).first()
+    else:
+        pending = _pending(request, shown)
     actions = _actions(request, shown)
     context = {
         "service": shown,
@@ -356,6 +362,7 @@ def _form_page(
         initial=initial,
         focal_points=selectors.focal_point_choices(organisation_id),
         public_allowed=access.can_moderate(actor),
+        public_stored=service.is_public_service if service is not None else False,
     )
     formset: Any = ChannelFormSet(data, initial=None if data else channels, prefix="channels")
     if data is not None and not adding_row and form.is_valid() & formset.is_valid():
@@ -610,6 +617,7 @@ def service_availability(request: AuthedRequest, public_id: Any) -> HttpResponse
             "can_set_availability": True,
             **_actions(request, shown),
             "reject_form": None,
+            "pending": _pending(request, shown),
             "oob": True,
         },
         status=200 if saved else 400,

@@ -215,6 +215,32 @@ def test_list_filters_and_flags(client: Any, org_a: Any, org_b: Any, world: Any)
     assert "Correct the filters above." in page
 
 
+@pytest.mark.parametrize("sort", ["name", "type", "place", "updated", "verified"])
+def test_every_sort_lists_the_entries(client: Any, org_a: Any, world: Any, sort: str) -> None:
+    client.force_login(org_a["service_focal_point"])
+    response = client.get(f"/directory/?sort={sort}")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 6  # A's entries, revision not listed
+
+
+def test_a_public_service_stays_one_when_a_focal_point_edits_it(
+    client: Any, org_a: Any, world: Any
+) -> None:
+    coordinator = org_a["network_coordinator"]
+    entry = draft(coordinator, is_public_service=True, provider_name="Hôpital régional")
+    client.force_login(org_a["service_focal_point"])
+    response = client.post(
+        f"/directory/{entry.public_id}/edit/",
+        _form_data(
+            org_a, version=entry.version, provider_name="Hôpital régional", name_fr="Urgences"
+        ),
+    )
+    assert response.status_code == 302
+    entry = _fresh(entry)
+    assert entry.is_public_service
+    assert entry.name_fr == "Urgences"
+
+
 def test_list_query_count_does_not_grow_with_rows(
     client: Any, org_a: Any, org_b: Any, django_assert_max_num_queries: Any
 ) -> None:
