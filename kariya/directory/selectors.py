@@ -78,6 +78,26 @@ def moderation_queue(actor: Any) -> QuerySet[Service]:
     )
 
 
+def revisions_with_published(ids: list[int]) -> QuerySet[Service]:
+    """Revisions (by primary key, already reached through ``moderation_queue``) with their
+    content and their published entry's, to compare them: a fixed number of queries."""
+    content = ("hours", "channels", "languages", "nationalities", "population_categories")
+    return (  # type: ignore[no-any-return]
+        Service.objects.filter(pk__in=ids, revision_of__isnull=False)
+        .select_related(
+            "service_type",
+            "commune",
+            "site",
+            "focal_point",
+            "revision_of__service_type",
+            "revision_of__commune",
+            "revision_of__site",
+            "revision_of__focal_point",
+        )
+        .prefetch_related(*content, *(f"revision_of__{name}" for name in content))
+    )
+
+
 def stale_services(actor: Any, *, now: datetime.datetime | None = None) -> QuerySet[Service]:
     """Published entries not verified for 90 days: the actor's organisation's for its editors,
     the network's for the coordinator; empty for other roles. Least recently verified first."""

@@ -633,6 +633,11 @@ def moderation_list(request: AuthedRequest) -> HttpResponse:
     queue = selectors.moderation_queue(request.user)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    revisions = selectors.revisions_with_published([s.pk for s in rows if s.is_revision])
+    changed = {
+        r.pk: ", ".join(label for label, _before, _after in _changes(r, r.revision_of))  # type: ignore[arg-type]
+        for r in revisions
+    }
 
     def name(service: Service) -> SafeString:
         url = reverse("directory:service_detail", args=[service.public_id])
@@ -655,6 +660,7 @@ def moderation_list(request: AuthedRequest) -> HttpResponse:
         Column(_("Service type"), lambda s: s.service_type.label),
         Column(_("Place"), _place),
         Column(_("Submitted"), submitted),
+        Column(_("What changes"), lambda s: changed.get(s.pk, "—") or "—"),
     ]
     count = page.paginator.count
     caption = ngettext(

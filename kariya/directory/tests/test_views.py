@@ -164,6 +164,24 @@ def test_moderation_queue_four_ways(client: Any, org_a: Any, org_b: Any, world: 
     assert mine.name_fr not in page
 
 
+def test_moderation_queue_says_what_a_revision_changes(
+    client: Any, org_a: Any, org_b: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(org_b["network_coordinator"])
+    with django_assert_max_num_queries(30) as few:
+        page = client.get("/directory/moderation/").content.decode()
+    assert '<td data-label="What changes">Address</td>' in page
+    fp = org_a["service_focal_point"]
+    for i in range(4):
+        entry = published(fp, org_b["network_coordinator"], name_fr=f"Révisé {i}", name_en="")
+        revision = services.service_revise(actor=fp, service=entry)
+        services.service_submit(actor=fp, service=revision, expected_version=revision.version)
+        submitted(fp, name_fr=f"Nouveau {i}", name_en="")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/directory/moderation/").content.decode()
+    assert page.count("Revision of a published entry") == 5
+
+
 def test_stale_list_four_ways(client: Any, org_a: Any, org_b: Any, world: Any) -> None:
     url = "/directory/stale/"
     assert client.get(url).status_code == 302
