@@ -11,6 +11,7 @@ urlpatterns = [
     path("exchange/", include("kariya.exchange.urls")),
     path("cases/", include("kariya.cases.urls")),
     path("directory/export/", include("kariya.directory.export_urls")),
+    path("directory/", include("kariya.directory.urls")),
     path("api/", include("kariya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -153,6 +153,36 @@ def _people_panel(request: AuthedRequest) -> Panel:
     return panel
 
 
+def _directory_panel(request: AuthedRequest) -> Panel:
+    from kariya.directory import selectors as directory
+    from kariya.directory.models import Status as EntryStatus
+
+    entries = reverse("directory:service_list")
+    panel = Panel(title=_("Service directory"), link=entries, link_label=_("Service directory"))
+    if has_permission(request, "directory.edit"):
+        panel.link, panel.link_label = reverse("directory:service_create"), _("Add a service")
+        own = directory.services_for_staff(request.user, own_only=True)
+        stale = directory.stale_services(request.user).count()
+        panel.figures.append(Figure(_("Entries to verify"), stale, reverse("directory:stale_list")))
+        for status, label in (
+            (EntryStatus.DRAFT, _("Drafts")),
+            (EntryStatus.SUBMITTED, _("Waiting for approval")),
+        ):
+            panel.figures.append(
+                Figure(
+                    label,
+                    own.filter(status=status).count(),
+                    f"{entries}?status={status}&own=on",
+                )
+            )
+    if has_permission(request, "directory.moderate"):
+        queue = directory.moderation_queue(request.user).count()
+        panel.figures.append(
+            Figure(_("Entries to moderate"), queue, reverse("directory:moderation_list"))
+        )
+    return panel
+
+
 def panels_for(request: AuthedRequest) -> list[Panel]:
     panels = [_organisation_panel(request)]
     if has_permission(request, "cases.view"):
@@ -169,4 +199,6 @@ def panels_for(request: AuthedRequest) -> list[Panel]:
         panels.append(_network_panel())
     if has_permission(request, "geo.view"):
         panels.append(_sites_panel())
+    if has_permission(request, "directory.edit") or has_permission(request, "directory.moderate"):
+        panels.append(_directory_panel(request))
     return panels

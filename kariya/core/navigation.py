@@ -28,6 +28,9 @@ ITEMS: list[NavItem] = [
     NavItem("cases:task_list", _("My tasks"), "cases.manage"),
     NavItem("cases:approval_list", _("Approvals"), "cases.approve"),
     NavItem("cases:gbv_list", _("GBV sections"), "cases.view_gbv"),
+    NavItem("directory:service_list", _("Service directory"), "directory.view"),
+    NavItem("directory:stale_list", _("Entries to verify"), "directory.edit"),
+    NavItem("directory:moderation_list", _("Directory moderation"), "directory.moderate"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),

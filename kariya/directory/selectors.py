@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from kariya.accounts.models import User, UserRole
+from kariya.accounts.roles import MATRIX
 from kariya.directory import access
 from kariya.directory.models import ContactChannel, OpeningHours, Service, Status
 from kariya.directory.services import stale_cutoff
@@ -73,6 +75,26 @@ def moderation_queue(actor: Any) -> QuerySet[Service]:
         .exclude(submitted_by_id=actor.pk)
         .select_related(*LIST_JOINS, "submitted_by", "revision_of")
         .order_by("submitted_at", "id")
+    )
+
+
+def revisions_with_published(ids: list[int]) -> QuerySet[Service]:
+    """Revisions (by primary key, already reached through ``moderation_queue``) with their
+    content and their published entry's, to compare them: a fixed number of queries."""
+    content = ("hours", "channels", "languages", "nationalities", "population_categories")
+    return (  # type: ignore[no-any-return]
+        Service.objects.filter(pk__in=ids, revision_of__isnull=False)
+        .select_related(
+            "service_type",
+            "commune",
+            "site",
+            "focal_point",
+            "revision_of__service_type",
+            "revision_of__commune",
+            "revision_of__site",
+            "revision_of__focal_point",
+        )
+        .prefetch_related(*content, *(f"revision_of__{name}" for name in content))
     )
 
 
@@ -152,3 +174,15 @@ def public_services_for_export(
     if service_type is not None:
         query = query.filter(service_type=service_type)
     return _place_filter(query, place).order_by("name_fr", "id")  # type: ignore[no-any-return]
+
+
+def focal_point_choices(organisation_id: int) -> QuerySet[Any]:
+    """Who may be named focal point of an entry kept by the organisation: its active users
+    holding ``directory.edit``, by name."""
+    roles = [role for role, perms in MATRIX.items() if access.EDIT in perms]
+    holds = UserRole.objects.filter(user=OuterRef("pk"), role__in=roles)
+    return (  # type: ignore[no-any-return]
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .filter(Exists(holds))
+        .order_by("first_name", "last_name", "username")
+    )
