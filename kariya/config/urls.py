@@ -11,6 +11,8 @@ urlpatterns = [
     path("exchange/", include("kariya.exchange.urls")),
     path("cases/", include("kariya.cases.urls")),
     path("api/", include("kariya.api.urls")),
+    path("public/", include("kariya.public.urls")),
+    path("information/", include("kariya.public.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ ITEMS: list[NavItem] = [
     NavItem("geo:site_list", _("Sites"), "geo.view"),
     NavItem("geo:adminunit_list", _("Geography"), "geo.view"),
     NavItem("core:audit_list", _("Audit log"), "audit.view"),
+    NavItem("information:page_list", _("Rights information"), "information.edit"),
 ]
 
 
