@@ -78,7 +78,7 @@ def _render(
     context |= {
         "lang": lang,
         "languages": _language_links(request, lang),
-        "generated": timezone.localtime(),
+        "generated": timezone.localtime().replace(microsecond=0),
         "offline_urls": " ".join(
             [
                 reverse("public:home", args=[lang]),

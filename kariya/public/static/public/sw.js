@@ -99,7 +99,8 @@ function networkFirst(request) {
   return fetch(request).then(function (response) {
     if (response.ok) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      // Keyed by address alone, as the copies the pages ask for: one copy per address.
+      caches.open(CACHE).then(function (cache) { cache.put(request.url, copy); });
     }
     return response;
   }).catch(function () { return fromCache(request); });
@@ -109,7 +110,7 @@ function cacheFirst(request) {
   return caches.open(CACHE).then(function (cache) {
     return cache.match(request, { ignoreVary: true }).then(function (hit) {
       var refresh = fetch(request).then(function (response) {
-        if (response.ok) { cache.put(request, response.clone()); }
+        if (response.ok) { cache.put(request.url, response.clone()); }
         return response;
       });
       if (hit) {
