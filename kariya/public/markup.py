@@ -13,7 +13,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-TEL = re.compile(r"tel:(\+?[0-9][0-9 ]{1,18}[0-9])")
+TEL = re.compile(r"tel:(\+?[0-9](?:[0-9 ]{0,18}[0-9])?)")
 
 
 def _inline(text: str) -> str:

@@ -226,3 +226,17 @@ def test_form_errors_are_400(client: Client, org_a: Any) -> None:
     response = client.post("/information/new/", form_data(title_fr=""))
     assert response.status_code == 400
     assert not RightsPage.objects.exists()
+
+
+def test_demo_pages_render_in_the_four_languages(client: Client, org_a: Any) -> None:
+    from kariya.demo import information
+
+    assert information.play(org_a["network_coordinator"]) == 4
+    for page in information.PAGES:
+        for lang in ("fr", "en", "ha", "ar"):
+            assert getattr(page, f"title_{lang}") and getattr(page, f"body_{lang}")
+            response = client.get(f"/public/{lang}/rights/{page.slug}/")
+            assert response.status_code == 200
+    html = client.get("/public/ar/rights/emergency-numbers/").content.decode()
+    assert '<a href="tel:17">17</a>' in html
+    assert '<a href="tel:+22776000000">+227 76 00 00 00</a>' in html
