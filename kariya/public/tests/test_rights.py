@@ -240,3 +240,11 @@ def test_demo_pages_render_in_the_four_languages(client: Client, org_a: Any) -> 
     html = client.get("/public/ar/rights/emergency-numbers/").content.decode()
     assert '<a href="tel:17">17</a>' in html
     assert '<a href="tel:+22776000000">+227 76 00 00 00</a>' in html
+
+
+def test_forms_are_labelled(client: Client, org_a: Any, page: RightsPage) -> None:
+    from tests.htmlcheck import form_problems
+
+    client.force_login(org_a["network_coordinator"])
+    for url in ("/information/new/", "/information/expulsion/edit/", "/public/ar/"):
+        assert form_problems(client.get(url).content.decode()) == [], url
