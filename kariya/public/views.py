@@ -21,7 +21,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from kariya.codelists.models import Code
 from kariya.core.gate import public
@@ -104,24 +105,42 @@ def root(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("public:home", args=[lang]))
 
 
-def _search_choices() -> tuple[list[Code], list[dict[str, Any]]]:
-    """Needs (service types) and places (regions, and communes holding a published entry)."""
-    types = list(Code.objects.of("service_type").active().order_by("order", "code"))
+def _option(value: str, label: str, chosen: str) -> str:
+    selected = " selected" if value == chosen else ""
+    return str(format_html('<option value="{}"{}>{}</option>', value, selected, label))
+
+
+def _search_options(chosen: dict[str, str]) -> dict[str, SafeString]:
+    """The <option>s of the two search lists, written in Python (a few hundred of them: the
+    template language would take longer than the queries). Needs: the active service types in
+    the page's language; places: each region, followed by its communes that hold a published
+    entry."""
+    language = translation.get_language() or "fr"
+    column = f"label_{language}" if language in PUBLIC_LANGUAGES else "label_fr"
+    types = Code.objects.of("service_type").active().order_by("order", "code")
+    needs = [
+        _option(code, label or fallback, chosen["need"])
+        for code, label, fallback in types.values_list("code", column, "label_fr")
+    ]
     published = directory_selectors.public_services().order_by()
-    commune_ids = set(published.values_list("commune_id", flat=True).distinct())
-    regions = list(AdminUnit.objects.filter(level=1).order_by("name_fr"))
-    communes = list(
-        AdminUnit.objects.filter(pk__in=commune_ids).select_related("parent").order_by("name_fr")
+    commune_ids = published.values_list("commune_id", flat=True).distinct()
+    communes = (
+        AdminUnit.objects.filter(pk__in=commune_ids)
+        .order_by("name_fr")
+        .values_list("pcode", "name_fr", "parent__parent_id")
     )
-    groups = []
-    for region in regions:
-        groups.append(
-            {
-                "region": region,
-                "communes": [c for c in communes if c.parent and c.parent.parent_id == region.pk],
-            }
-        )
-    return types, groups
+    by_region: dict[int | None, list[str]] = {}
+    for pcode, name, region_id in communes:
+        by_region.setdefault(region_id, []).append(_option(pcode, f"– {name}", chosen["place"]))
+    places = []
+    regions = AdminUnit.objects.filter(level=1).order_by("name_fr")
+    for region_id, pcode, name in regions.values_list("pk", "pcode", "name_fr"):
+        places.append(_option(pcode, name, chosen["place"]))
+        places.extend(by_region.get(region_id, []))
+    return {
+        "need_options": mark_safe("".join(needs)),  # noqa: S308 - format_html escaped each
+        "place_options": mark_safe("".join(places)),  # noqa: S308
+    }
 
 
 def _filters(request: HttpRequest) -> tuple[Code | None, AdminUnit | None, dict[str, str]]:
@@ -142,17 +161,11 @@ def _filters(request: HttpRequest) -> tuple[Code | None, AdminUnit | None, dict[
 
 @public_page
 def home(request: HttpRequest, lang: str) -> HttpResponse:
-    types, places = _search_choices()
     return _render(
         request,
         lang,
         "public/home.html",
-        {
-            "types": types,
-            "places": places,
-            "chosen": {"need": "", "place": ""},
-            "pages": list(selectors.published_pages()),
-        },
+        _search_options({"need": "", "place": ""}) | {"pages": list(selectors.published_pages())},
     )
 
 
@@ -171,7 +184,6 @@ def service_list(request: HttpRequest, lang: str) -> HttpResponse:
         )
     )
     page = Paginator(query, PAGE_SIZE).get_page(request.GET.get("page"))
-    types, places = _search_choices()
     rows = [
         {
             "service": service,
@@ -189,9 +201,7 @@ def service_list(request: HttpRequest, lang: str) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "types": types,
-            "places": places,
-            "chosen": chosen,
+            **_search_options(chosen),
             "service_type": service_type,
             "place": place,
             "query": base,
@@ -269,11 +279,10 @@ def rights_page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
 @public_page
 def data(request: HttpRequest, lang: str) -> HttpResponse:
     """The directory as data, for the offline copy: every published entry's public record."""
-    services = directory_selectors.public_services()[:DATA_LIMIT]
     payload = {
         "language": lang,
         "generated": timezone.now().isoformat(),
-        "services": [display.summary(service) for service in services],
+        "services": display.records(directory_selectors.public_services(), lang, limit=DATA_LIMIT),
     }
     return HttpResponse(
         json.dumps(payload, ensure_ascii=False),

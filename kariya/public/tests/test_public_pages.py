@@ -269,3 +269,24 @@ def test_first_load_within_40_kb(client: Client, org_a: Any, lang: str) -> None:
         got = client.get(asset)
         total += _gz(b"".join(got.streaming_content) if got.streaming else got.content)
     assert total <= 40 * KB
+
+
+def test_directory_data_query_count_does_not_grow(
+    client: Client, org_a: Any, published: Service, django_assert_max_num_queries: Any
+) -> None:
+    client.get("/public/fr/directory.json")
+    with django_assert_max_num_queries(6) as first:
+        client.get("/public/fr/directory.json")
+    for number in range(5):
+        factories.published(
+            org_a["service_focal_point"], org_a["network_coordinator"], name_fr=f"Autre {number}"
+        )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        data = json.loads(client.get("/public/ha/directory.json").content)
+    assert len(data["services"]) == 6
+    by_id = {s["id"]: s for s in data["services"]}
+    entry = by_id[str(published.public_id)]
+    assert entry["name"] == "Shawarwarin likita kyauta"
+    assert entry["hours"][0]["ranges"] == ["08:00–17:00"]
+    assert entry["hours"][6]["ranges"] == []
+    assert entry["type"] == Code.objects.get(list="service_type", code="health_care").label_ha
