@@ -48,13 +48,20 @@ def test_arabic_directory_renders_right_to_left(
 
     page.get_by_role("link", name="استشارات طبية مجانية").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("استشارات طبية مجانية")
-
     # The switcher keeps the page and changes language and direction.
     page.get_by_role("link", name="Hausa", exact=True).click()
     expect(html).to_have_attribute("dir", "ltr")
     expect(html).to_have_attribute("lang", "ha")
     expect(page).to_have_url(f"{live_server.url}/public/ha/services/{entry.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Shawarwarin likita kyauta")
+
+    # Nothing sticks out sideways (a right-to-left page overflowing scrolls to the left).
+    for path in (
+        f"/public/ar/services/{entry.public_id}/",
+        f"/public/ar/services/{entry.public_id}/card/",
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
 
 
 def _wait_until_cached(page: Any, path: str, containing: str = "") -> None:
