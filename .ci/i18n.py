@@ -1,8 +1,10 @@
-"""Translation catalogues: one per Kariya app, French and English.
+"""Translation catalogues: one per Kariya app, French and English; the public site's app
+(kariya/public) also Hausa and Arabic (PUBLIC_APPS).
 
     uv run python .ci/i18n.py update [APP …]  # extract strings, merge, compile .mo files
     uv run python .ci/i18n.py check    # fail if extraction changes a catalogue, or a French
-                                       # translation is missing or fuzzy
+                                       # translation (Hausa, Arabic: of the public pages'
+                                       # messages, context "public") is missing or fuzzy
 
 Extraction needs GNU gettext (xgettext, msgmerge); compiling uses polib, so the committed .mo
 files are what a fresh ``uv run kariya demo`` loads without gettext installed.
@@ -20,6 +22,11 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "kariya").glob("*/apps.py"))
 LANGUAGES = ["fr", "en"]
+# Apps whose pages are public, in Hausa and Arabic as well (no login; see kariya/public).
+PUBLIC_APPS = {"public": ["ha", "ar"]}
+# Hausa and Arabic are required for the messages the public pages show: those marked with the
+# context "public" (pgettext). The staff pages of these apps stay French and English.
+PUBLIC_CONTEXT = "public"
 SKIP_HEADER = ("POT-Creation-Date", "PO-Revision-Date")
 
 
@@ -42,7 +49,7 @@ def makemessages(only: list[str] | None = None) -> None:
             "--ignore=tests/*",
             "--ignore=migrations/*",
         ]
-        for lang in LANGUAGES:
+        for lang in LANGUAGES + PUBLIC_APPS.get(app.name, []):
             args += ["-l", lang]
         subprocess.run(args, cwd=app, env=env, check=True, stdout=subprocess.DEVNULL)
         for po_path in (app / "locale").glob("*/LC_MESSAGES/django.po"):
@@ -110,11 +117,13 @@ def check() -> int:
         if before.get(path) != after.get(path):
             problems.append(f"{path.relative_to(ROOT)}: out of date (run .ci/i18n.py update)")
     for path in catalogues():
-        if path.parts[-3] != "fr":
+        language = path.parts[-3]
+        if language == "en":
             continue
         po = polib.pofile(str(path))
         for entry in po.untranslated_entries() + po.fuzzy_entries():
-            problems.append(f"{path.relative_to(ROOT)}: no French for {entry.msgid!r}")
+            if language == "fr" or entry.msgctxt == PUBLIC_CONTEXT:
+                problems.append(f"{path.relative_to(ROOT)}: no {language} for {entry.msgid!r}")
     problems += disagreements()
     for line in problems:
         print(line)

@@ -113,6 +113,10 @@ PERMISSIONS: dict[str, Permission] = {
                 "own submissions), archive any entry, add public services"
             ),
         ),
+        Permission(
+            "information.edit",
+            _("Write and publish the rights-information pages of the public site"),
+        ),
     ]
 }
 
@@ -148,6 +152,7 @@ MATRIX: dict[str, frozenset[str]] = {
             "geo.manage_sites",
             "directory.edit",
             "directory.moderate",
+            "information.edit",
         )
     ),
     Role.ORG_ADMIN: frozenset((*_ALL_STAFF, "accounts.manage_users")),

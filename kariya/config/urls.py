@@ -13,6 +13,8 @@ urlpatterns = [
     path("directory/export/", include("kariya.directory.export_urls")),
     path("directory/", include("kariya.directory.urls")),
     path("api/", include("kariya.api.urls")),
+    path("public/", include("kariya.public.urls")),
+    path("information/", include("kariya.public.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

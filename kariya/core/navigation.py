@@ -39,6 +39,7 @@ ITEMS: list[NavItem] = [
     NavItem("geo:site_list", _("Sites"), "geo.view"),
     NavItem("geo:adminunit_list", _("Geography"), "geo.view"),
     NavItem("core:audit_list", _("Audit log"), "audit.view"),
+    NavItem("information:page_list", _("Rights information"), "information.edit"),
 ]
 
 

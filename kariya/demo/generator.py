@@ -41,7 +41,7 @@ from kariya.accounts.models import (
     UserRole,
 )
 from kariya.accounts.roles import Role
-from kariya.demo import determinism, directory, names, population, scale, stories
+from kariya.demo import determinism, directory, information, names, population, scale, stories
 from kariya.demo.determinism import uuid_from
 from kariya.demo.names import Culture
 from kariya.geo.models import AdminLevel, AdminUnit
@@ -765,11 +765,23 @@ def step_directory(ctx: Context) -> int:
         return directory.play(rng, clock, plans, ctx.anchor)
 
 
+def step_information(ctx: Context) -> int:
+    """The rights-information pages of the public site, written by the first network
+    coordinator (``demo.information``)."""
+    for user in User.objects.filter(
+        organisation__in=[g.organisation for g in ctx.orgs], is_active=True
+    ).order_by("pk"):
+        if Role.NETWORK_COORDINATOR in user.role_codes():
+            return information.play(user)
+    return 0
+
+
 STEPS: tuple[Step, ...] = (
     Step("organisations", step_organisations),
     Step("offices", step_offices),
     Step("users", step_users),
     Step("directory", step_directory),
+    Step("rights information", step_information),
     Step("people", step_people),
     Step("people (bulk)", step_people_at_scale, batched=True),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from django.utils.translation import gettext_lazy as _
 
 from kariya.config import env
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "kariya.cases",
     "kariya.exchange",
     "kariya.directory",
+    "kariya.public",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",
@@ -135,6 +137,14 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# The public site (kariya.public, no login) also speaks Hausa and Arabic; staff pages and their
+# language switcher stay French and English (LANGUAGES). Django knows Arabic (right-to-left,
+# LANGUAGES_BIDI) but not Hausa: its language info is added here. The public languages are
+# kariya.public.models.PUBLIC_LANGUAGES.
+EXTRA_LANG_INFO = {
+    "ha": {"bidi": False, "code": "ha", "name": "Hausa", "name_local": "Hausa"},
+}
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Niamey"
 USE_I18N = True

@@ -134,11 +134,16 @@ def test_generation_is_audited_without_an_actor(db: Any) -> None:
     events = AuditEvent.objects.filter(action="create")
     assert events.count() == sum(result.counts.values())
     # The network is made by the system; directory entries are written by the organisations'
-    # focal points and coordinators (as people's stories are by their caseworkers).
+    # focal points and coordinators (as people's stories are by their caseworkers), the
+    # rights-information pages by a coordinator.
     entries = events.filter(object_type="directory.service")
     assert entries.count() == result.counts["directory"] > 0
     assert not entries.filter(actor=None).exists()
-    assert not events.exclude(object_type="directory.service").exclude(actor=None).exists()
+    pages = events.filter(object_type="public.rightspage")
+    assert pages.count() == result.counts["rights information"] == 4
+    assert not pages.filter(actor=None).exists()
+    written = events.exclude(object_type__in=["directory.service", "public.rightspage"])
+    assert not written.exclude(actor=None).exists()
 
 
 def test_public_ids_are_random_again_after_generation(db: Any) -> None:
