@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from kariya.accounts.models import (
     NetworkStatus,
@@ -194,6 +195,17 @@ def test_generate_reset_replaces_the_data_and_keeps_reference_data(org_a: Any) -
     assert "organisations 4/4" in text
     assert "Created 4 organisations" in text
     assert "Fingerprint: " + generator.network_fingerprint()[:16] in text
+    assert "Query planner statistics updated" in text
+    # The planner has statistics for the people tables.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'people_person'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'people_person' AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] > 0
 
 
 def test_generate_needs_at_least_one_organisation(db: Any) -> None:

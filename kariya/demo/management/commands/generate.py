@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kariya.core.maintenance import analyse
 from kariya.demo import generator, population, scale
 from kariya.demo.output import ProgressPrinter, summary
 
@@ -85,5 +87,10 @@ class Command(BaseCommand):
         except generator.GeneratorError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(summary(result)))
+        started = time.monotonic()
+        analyse()
+        self.stdout.write(
+            f"Query planner statistics updated in {time.monotonic() - started:.1f} s."
+        )
         if not no_fingerprint:
             self.stdout.write(f"Fingerprint: {generator.network_fingerprint()[:16]}")
