@@ -371,6 +371,13 @@ class MigrationProfile(OrgScopedModel):
                 name="migration_expulsion_needs_country",
             ),
         ]
+        indexes = [
+            # The case and people lists' commune filter: one organisation's people in a commune
+            # (on SQLite at a million people, half the time of the commune index alone).
+            models.Index(
+                fields=["organisation", "current_commune", "person"], name="migration_org_commune"
+            ),
+        ]
         verbose_name = _("migration profile")
         verbose_name_plural = _("migration profiles")
 
