@@ -695,6 +695,46 @@ def service_delivery_record(
     return delivery
 
 
+def service_delivery_record_for_referral(
+    *,
+    referral: Any,
+    recorded_by: User,
+    delivered_on: datetime.date,
+    outcome: str,
+) -> ServiceDelivery | None:
+    """The service delivery a completed referral records on the referring case.
+
+    Called only by ``referrals.services.referral_complete``, which has checked the referral's
+    grant (the receiving organisation's focal point, an accepted referral): the receiver does
+    not work on the case otherwise. The delivery belongs to the case's organisation and names
+    the receiving organisation as provider. A closed case takes no new service: then nothing is
+    recorded here and the outcome stays on the referral (``None``).
+    """
+    case = referral.case
+    if case.is_closed:
+        return None
+    _check_choice(outcome, choice_values(DeliveryOutcome), "outcome")
+    delivery = ServiceDelivery(
+        case=case,
+        service_type=referral.service.service_type,
+        provider=referral.to_organisation,
+        delivered_on=delivered_on,
+        outcome=outcome,
+        organisation_id=case.organisation_id,
+        created_by=recorded_by,
+        updated_by=recorded_by,
+    )
+    delivery.save()
+    audit_record(
+        actor=recorded_by,
+        action=AuditAction.CREATE,
+        obj=delivery,
+        changed_fields=["service_type", "provider", "delivered_on", "outcome"],
+        organisation=case.organisation,
+    )
+    return delivery
+
+
 @transaction.atomic
 def follow_up_schedule(
     *, actor: User, case: Case, due_on: datetime.date, method: str = VisitMethod.HOME

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("kariya.people.urls")),
     path("exchange/", include("kariya.exchange.urls")),
     path("cases/", include("kariya.cases.urls")),
+    path("referrals/", include("kariya.referrals.urls")),
     path("api/", include("kariya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

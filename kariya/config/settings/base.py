@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "kariya.cases",
     "kariya.exchange",
     "kariya.directory",
+    "kariya.referrals",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",
