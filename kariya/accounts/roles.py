@@ -130,7 +130,8 @@ PERMISSIONS: dict[str, Permission] = {
         Permission(
             "referrals.override_consent",
             _(
-                "Send a referral without the person's consent for that recipient, with a reason (audited)"
+                "Send a referral without the person's consent for that recipient, with a "
+                "reason (audited)"
             ),
         ),
     ]

@@ -28,6 +28,9 @@ ITEMS: list[NavItem] = [
     NavItem("cases:task_list", _("My tasks"), "cases.manage"),
     NavItem("cases:approval_list", _("Approvals"), "cases.approve"),
     NavItem("cases:gbv_list", _("GBV sections"), "cases.view_gbv"),
+    NavItem("referrals:inbox_incoming", _("Referrals received"), "referrals.receive"),
+    NavItem("referrals:inbox_outgoing", _("Referrals sent"), "referrals.send"),
+    NavItem("referrals:notification_list", _("Notifications"), "home.view"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kariya.cases.models import DeliveryOutcome
 from kariya.core.fields import EncryptedTextField
 from kariya.core.models import OrgScopedModel, OrgScopedQuerySet
 
@@ -154,7 +155,9 @@ class Referral(OrgScopedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True, default="")
-    outcome = models.CharField(_("outcome"), max_length=20, blank=True, default="")
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=DeliveryOutcome.choices, blank=True, default=""
+    )
     feedback = EncryptedTextField(
         _("feedback to the referring organisation"), blank=True, default=""
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kariya.codelists.models import Code
 from kariya.geo.models import Country
+from kariya.people.models import Sex
 from kariya.referrals import access
 from kariya.referrals.models import OPEN, WAITING, Referral, ReferralEvent
 
@@ -95,6 +96,8 @@ def shared_view(referral: Referral) -> dict[str, Any]:
         found = {c.code: c.label for c in Code.objects.filter(list=list_name, code__in=codes)}
         return [found.get(c, c) for c in codes]
 
+    if "sex" in data:
+        data["sex"] = dict(Sex.choices).get(data["sex"], data["sex"])
     if "nationalities" in data:
         names = {c.iso3: c.name for c in Country.objects.filter(iso3__in=data["nationalities"])}
         data["nationalities"] = [names.get(c, c) for c in data["nationalities"]]

@@ -154,7 +154,7 @@ def _page(
         "receiver": receiver,
         "sender": sender,
         "overdue": referral.is_overdue(),
-        "version_form": forms.VersionForm(initial=version),
+        "version_form": forms.VersionForm(initial=version, auto_id=False),
         "decline_form": forms_.get("decline_form")
         or forms.ReasonForm(initial=version, prefix="decline"),
         "cancel_form": forms_.get("cancel_form")
