@@ -9,6 +9,7 @@ from kariya.cases.api import ApprovalViewSet, AssessmentViewSet, CaseViewSet, Sc
 from kariya.core.api import DeclaredPermission
 from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
 from kariya.people.api import PersonViewSet
+from kariya.referrals.api import ReferralViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -22,6 +23,7 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("cases", CaseViewSet, basename="case")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 
 class SchemaView(SpectacularAPIView):
