@@ -134,6 +134,13 @@ PERMISSIONS: dict[str, Permission] = {
                 "reason (audited)"
             ),
         ),
+        Permission(
+            "referrals.transfer",
+            _(
+                "Transfer a case to another organisation (with the person's consent naming it); "
+                "the whole case file moves when the receiving organisation accepts"
+            ),
+        ),
     ]
 }
 
@@ -154,6 +161,7 @@ MATRIX: dict[str, frozenset[str]] = {
             "cases.approve",
             "cases.view_gbv",
             "referrals.override_consent",
+            "referrals.transfer",
             "exchange.import",
             "exchange.export_cases",
         )

@@ -33,6 +33,7 @@ from kariya.referrals.models import OPEN, Referral
 SEND = "referrals.send"
 RECEIVE = "referrals.receive"
 OVERRIDE = "referrals.override_consent"
+TRANSFER = "referrals.transfer"
 
 
 def outgoing(actor: Any) -> QuerySet[Referral]:
@@ -59,8 +60,10 @@ def incoming(actor: Any) -> QuerySet[Referral]:
 
 
 def can_follow(actor: Any, referral: Referral) -> bool:
-    """The referring side."""
+    """The referring side (after a case transfer, the new owner: the case's referrals move)."""
     if not can(actor, SEND) or referral.organisation_id != actor.organisation_id:
+        return False
+    if referral.case.organisation_id != actor.organisation_id:
         return False
     if referral.referred_by_id == actor.pk:
         return True

@@ -109,3 +109,30 @@ class NoteForm(VersionForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
+
+
+class TransferForm(forms.Form):
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why the case is transferred"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class _UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class TransferAcceptForm(VersionForm):
+    caseworker = _UserChoice(label=_("Caseworker who takes the case"), queryset=None)
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers  # type: ignore[attr-defined]

@@ -58,6 +58,11 @@ OPEN = (Status.SENT, Status.ACKNOWLEDGED, Status.ACCEPTED, Status.IN_PROGRESS)
 CLOSED = (Status.DECLINED, Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW)
 
 
+class Kind(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    TRANSFER = "transfer", _("Case transfer")
+
+
 class SharedField(models.TextChoices):
     """What a referral may carry about the person. Sex, age band, the reason and the services
     requested always travel (the minimum a receiver needs to take the person)."""
@@ -93,6 +98,7 @@ class Referral(OrgScopedModel):
     """A referral of a case's person to a directory service. ``organisation`` is the referring
     organisation, which owns the record; ``to_organisation`` the keeper of the service."""
 
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REFERRAL)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
     )

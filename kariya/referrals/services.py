@@ -59,6 +59,8 @@ from kariya.referrals import access
 from kariya.referrals.models import (
     DEADLINES,
     IDENTIFYING,
+    OPEN,
+    Kind,
     NotificationKind,
     Priority,
     Referral,
@@ -534,9 +536,18 @@ def referral_acknowledge(*, actor: User, referral: Referral, expected_version: i
 
 @transaction.atomic
 def referral_accept(
-    *, actor: User, referral: Referral, expected_version: int, note: str = ""
+    *,
+    actor: User,
+    referral: Referral,
+    expected_version: int,
+    note: str = "",
+    caseworker: User | None = None,
 ) -> Referral:
+    """Accept. For a case transfer, ``caseworker`` (an active caseworker of the receiving
+    organisation) takes the case, and the ownership moves now (``_transfer``)."""
     _received(actor, referral)
+    if referral.kind == Kind.TRANSFER:
+        return _transfer(actor, referral, expected_version, caseworker)
     referral.accepted_at = timezone.now()
     if referral.acknowledged_at is None:
         referral.acknowledged_at = referral.accepted_at
@@ -650,4 +661,120 @@ def referral_no_show(
         note=referral.feedback,
     )
     _tell_sender(referral)
+    return referral
+
+
+# --- case transfer ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_request(
+    *, actor: User, case: Case, service: Service, reason: str, priority: str = Priority.NORMAL
+) -> Referral:
+    """Ask another organisation to take over the case (``referrals.transfer``: supervisors).
+
+    A transfer moves the person's whole file, so it needs the person's referral consent that
+    **names** the receiving organisation; no override. It travels like a referral (the
+    receiving focal point sees the minimum until it accepts) and the ownership moves when the
+    receiving organisation accepts (``referral_accept`` with a caseworker).
+    """
+    _require(access.can(actor, access.TRANSFER) and cases_access.can_work_on_case(actor, case))
+    if case.is_closed:
+        raise ValidationError(_("This case is closed: reopen it first."))
+    _check_service(service)
+    if service.organisation_id == case.organisation_id:
+        raise ValidationError({"service": _("A transfer goes to another organisation.")})
+    if Referral.objects.filter(case=case, kind=Kind.TRANSFER, status__in=OPEN).exists():
+        raise ValidationError(_("A transfer of this case is already waiting for an answer."))
+    referral = referral_create(
+        actor=actor,
+        case=case,
+        data=ReferralInput(
+            service=service,
+            priority=priority,
+            reason=reason,
+            services_requested=(service.service_type,),
+        ),
+    )
+    consent = consent_for(referral)
+    if consent is None or consent.recipient_organisation_id != service.organisation_id:
+        raise _error(
+            "consent",
+            _(
+                "A case transfer needs the person's consent to be referred to this "
+                "organisation by name."
+            ),
+            "consent",
+        )
+    Referral.objects.filter(pk=referral.pk).update(kind=Kind.TRANSFER)
+    referral.kind = Kind.TRANSFER
+    return referral_send(actor=actor, referral=referral, expected_version=referral.version)
+
+
+def _transfer(
+    actor: User, referral: Referral, expected_version: int, caseworker: User | None
+) -> Referral:
+    from kariya.accounts.models import Office
+
+    if (
+        caseworker is None
+        or not caseworker.is_active
+        or caseworker.organisation_id != referral.to_organisation_id
+        or Role.CASEWORKER not in caseworker.role_codes()
+    ):
+        raise ValidationError(
+            {"caseworker": _("Choose an active caseworker of your organisation to take the case.")}
+        )
+    office = (
+        Office.objects.filter(organisation_id=referral.to_organisation_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if office is None:
+        raise ValidationError(_("Your organisation has no active office to take the case."))
+    # Checked again at the moment of the move: a consent withdrawn since the request stops it.
+    consent = consent_for(referral)
+    if consent is None or consent.recipient_organisation_id != referral.to_organisation_id:
+        raise _error(
+            "consent",
+            _("The person's consent to this transfer is no longer in force."),
+            "consent",
+        )
+    now = timezone.now()
+    referral.accepted_at = now
+    referral.acknowledged_at = referral.acknowledged_at or now
+    referral.closed_at = now
+    referral.receiving_focal_point = actor
+    referral.outcome = DeliveryOutcome.DELIVERED
+    old_org_id = referral.organisation_id
+    _move(
+        referral,
+        actor=actor,
+        expected_version=expected_version,
+        allowed_from=(Status.SENT, Status.ACKNOWLEDGED),
+        to=Status.COMPLETED,
+        fields=["accepted_at", "acknowledged_at", "closed_at", "receiving_focal_point", "outcome"],
+    )
+    from kariya.cases.services import case_file_transfer
+
+    case_file_transfer(
+        case=referral.case,
+        to_organisation=referral.to_organisation,
+        caseworker=caseworker,
+        office=office,
+        actor=actor,
+    )
+    # The case's referrals (this one included) follow the case: the old owner keeps none.
+    Referral.objects.filter(case_id=referral.case_id, organisation_id=old_org_id).update(
+        organisation_id=referral.to_organisation_id
+    )
+    referral.organisation_id = referral.to_organisation_id
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="referrals.case_transfer",
+        object_id=str(referral.public_id),
+        changed_fields=["case", "person"],
+    )
+    notify([caseworker], NotificationKind.REFERRAL_RECEIVED, referral)
     return referral

@@ -15,6 +15,11 @@ urlpatterns = [
         views.referral_create,
         name="referral_create",
     ),
+    path(
+        "cases/<uuid:case_id>/transfer/<uuid:service_id>/",
+        views.transfer_create,
+        name="transfer_create",
+    ),
     path("<uuid:public_id>/", views.referral_detail, name="referral_detail"),
     path("<uuid:public_id>/<slug:action>/", views.referral_act, name="referral_act"),
 ]

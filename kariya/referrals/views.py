@@ -87,7 +87,14 @@ def pathways(request: AuthedRequest, case_id: Any) -> HttpResponse:
     if form.is_bound and form.is_valid():
         found = pathways_for(traits_of(case.person), form.cleaned_data["need"])
     return render(
-        request, "referrals/pathways.html", {"case": case, "form": form, "pathways": found}
+        request,
+        "referrals/pathways.html",
+        {
+            "case": case,
+            "form": form,
+            "pathways": found,
+            "can_transfer": access.can(request.user, access.TRANSFER),
+        },
     )
 
 
@@ -161,10 +168,61 @@ def _page(
         or forms.ReasonForm(initial=version, prefix="cancel"),
         "complete_form": forms_.get("complete_form")
         or forms.CompleteForm(initial=version, prefix="complete"),
+        "transfer_form": forms_.get("transfer_form")
+        or forms.TransferAcceptForm(
+            initial=version, prefix="transfer", caseworkers=_caseworkers(actor)
+        ),
         "noshow_form": forms_.get("noshow_form")
         or forms.NoteForm(initial=version, prefix="noshow"),
     }
     return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+def _caseworkers(actor: Any) -> Any:
+    from kariya.accounts.models import User
+    from kariya.accounts.roles import Role
+
+    return User.objects.filter(
+        organisation_id=actor.organisation_id, is_active=True, roles__role=Role.CASEWORKER
+    ).order_by("username")
+
+
+@requires("referrals.transfer")
+def transfer_create(request: AuthedRequest, case_id: Any, service_id: Any) -> HttpResponse:
+    """Ask the organisation keeping ``service`` to take over the case."""
+    case = cases_access.case_get_for_edit(request.user, case_id)
+    try:
+        service = (
+            Service.objects.published()
+            .select_related("organisation", "service_type")
+            .get(public_id=public_id_or_404(service_id))
+        )
+    except Service.DoesNotExist as exc:
+        raise Http404 from exc
+    form = forms.TransferForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                referral = services.transfer_request(
+                    actor=request.user,
+                    case=case,
+                    service=service,
+                    reason=form.cleaned_data["reason"],
+                    priority=form.cleaned_data["priority"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The transfer request was sent."))
+                return redirect("referrals:referral_detail", referral.public_id)
+    return render(
+        request,
+        "referrals/transfer_form.html",
+        {"case": case, "service": service, "form": form},
+        status=status,
+    )
 
 
 @requires("home.view")
@@ -247,6 +305,15 @@ def _actions() -> dict[str, Action]:
             ),
             _("The referral was cancelled."),
         ),
+        "take_over": (
+            forms.TransferAcceptForm,
+            "transfer",
+            "receiver",
+            lambda r, a, d: services.referral_accept(
+                actor=a, referral=r, expected_version=d["version"], caseworker=d["caseworker"]
+            ),
+            _("The case is now your organisation's."),
+        ),
     }
 
 
@@ -258,12 +325,15 @@ def referral_act(request: AuthedRequest, public_id: Any, action: str) -> HttpRes
         raise Http404
     form_class, prefix, side, do, success = actions[action]
     actor = request.user
+    form_kwargs: dict[str, Any] = {}
+    if action == "take_over":
+        form_kwargs["caseworkers"] = _caseworkers(actor)
     referral = (
         access.referral_get_for_receiver(actor, public_id)
         if side == "receiver"
         else access.referral_get_for_sender(actor, public_id)
     )
-    form = form_class(request.POST, prefix=prefix or None)
+    form = form_class(request.POST, prefix=prefix or None, **form_kwargs)
     if form.is_valid():
         try:
             do(referral, actor, form.cleaned_data)
@@ -274,6 +344,8 @@ def referral_act(request: AuthedRequest, public_id: Any, action: str) -> HttpRes
             apply_errors(form, exc)
         else:
             messages.success(request, success)
+            if action == "take_over":
+                return redirect("cases:case_detail", referral.case.public_id)
             if access.can_follow(actor, referral) or access.can_receive(actor, referral):
                 return redirect("referrals:referral_detail", referral.public_id)
             # The receiver just closed it: it is gone from their side.
