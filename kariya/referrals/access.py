@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kariya.cases import access as cases_access
@@ -37,16 +37,16 @@ TRANSFER = "referrals.transfer"
 
 
 def outgoing(actor: Any) -> QuerySet[Referral]:
-    """Referrals of the actor's organisation it may follow: of the cases it sees, or sent by
-    itself (empty without ``referrals.send``)."""
+    """The outgoing inbox: a supervisor's, every referral of the organisation; anyone else's,
+    the referrals they sent (empty without ``referrals.send``). The referrals of a case the
+    actor took over from a colleague are reached from the case (``can_follow``), not listed
+    here: one index range per list (see the benchmark in docs/benchmarks.md)."""
     if not can(actor, SEND):
         return Referral.objects.none()  # type: ignore[no-any-return]
     referrals = Referral.objects.filter(organisation_id=actor.organisation_id)
     if can(actor, cases_access.VIEW_ALL):
         return referrals  # type: ignore[no-any-return]
-    return referrals.filter(  # type: ignore[no-any-return]
-        Q(referred_by_id=actor.pk) | Q(case__caseworker_id=actor.pk)
-    )
+    return referrals.filter(referred_by_id=actor.pk)  # type: ignore[no-any-return]
 
 
 def incoming(actor: Any) -> QuerySet[Referral]:

@@ -89,9 +89,9 @@ class ReferralViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     @action(detail=False, methods=["get"])
     def incoming(self, request: Request) -> Response:
         overdue = request.query_params.get("overdue") in ("1", "true")
-        rows = selectors.incoming_inbox(request.user, overdue_only=overdue)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(InboxRowSerializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.incoming_inbox(request.user, overdue_only=overdue))
+        rows = selectors.inbox_rows(list(page or []))
+        return self.get_paginated_response(InboxRowSerializer(rows, many=True).data)
 
     @extend_schema(
         responses={200: InboxRowSerializer(many=True)},
@@ -100,7 +100,8 @@ class ReferralViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     @action(detail=False, methods=["get"])
     def outgoing(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.outgoing_inbox(request.user))
-        return self.get_paginated_response(InboxRowSerializer(page, many=True).data)
+        rows = selectors.inbox_rows(list(page or []))
+        return self.get_paginated_response(InboxRowSerializer(rows, many=True).data)
 
     @extend_schema(
         parameters=[

@@ -102,8 +102,14 @@ class Referral(OrgScopedModel):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
     )
+    # Indexed by the composite indexes below (a single-column index would tempt the planner
+    # into reading every referral of a user or an organisation).
     referred_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("referring caseworker")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referring caseworker"),
+        db_index=False,
     )
     service = models.ForeignKey(
         "directory.Service",
@@ -116,6 +122,7 @@ class Referral(OrgScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("receiving organisation"),
+        db_index=False,
     )
     # The service's focal point when the referral was sent, then who accepted it.
     receiving_focal_point = models.ForeignKey(
@@ -193,15 +200,32 @@ class Referral(OrgScopedModel):
             ),
         ]
         indexes = [
-            # The incoming inbox: a receiving organisation's referrals, newest first, and the
-            # waiting ones by deadline (overdue).
+            # The incoming inbox: a receiving organisation's open referrals by deadline (the
+            # overdue ones are its first range). Partial: the closed ones, most of the table,
+            # stay out of it.
             models.Index(
-                fields=["to_organisation", "status", "-sent_at"], name="referral_incoming"
+                fields=["to_organisation", "deadline", "id", "status"],
+                condition=Q(status__in=OPEN),
+                name="referral_incoming_open",
             ),
-            models.Index(fields=["to_organisation", "status", "deadline"], name="referral_due"),
-            # The outgoing inbox: a caseworker's, and a supervisor's whole organisation.
-            models.Index(fields=["referred_by", "-created_at", "-id"], name="referral_outgoing"),
+            # The outgoing inbox: a caseworker's (their organisation's: a case transferred
+            # away takes its referrals along), and a supervisor's whole organisation.
+            models.Index(
+                fields=["referred_by", "organisation", "-created_at", "-id"],
+                name="referral_outgoing",
+            ),
             models.Index(fields=["organisation", "-created_at", "-id"], name="referral_org"),
+            # The home page's counts of open ones (index-only ranges).
+            models.Index(
+                fields=["organisation", "deadline", "status"],
+                condition=Q(status__in=OPEN),
+                name="referral_org_open",
+            ),
+            models.Index(
+                fields=["referred_by", "deadline", "status"],
+                condition=Q(status__in=OPEN),
+                name="referral_sender_open",
+            ),
         ]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")

@@ -31,22 +31,31 @@ INBOX_COLUMNS = (
 )
 
 
-def incoming_inbox(actor: Any, *, overdue_only: bool = False) -> QuerySet[Referral]:
-    """Open referrals to the actor's organisation, the most urgent first (waiting ones by
-    deadline, then the accepted ones). Rows as dicts (``INBOX_COLUMNS``): the inbox shows the
-    case code, never a name."""
+def incoming_inbox(actor: Any, *, overdue_only: bool = False) -> QuerySet[Referral, int]:
+    """Ids of the open referrals to the actor's organisation, the most urgent first (by
+    deadline: the overdue ones come first). Ids only: the count and the page are index ranges
+    (``referral_incoming_open``); ``inbox_rows`` reads the page's rows."""
     referrals = access.incoming(actor)
     if overdue_only:
         referrals = referrals.filter(status__in=WAITING, deadline__lt=timezone.now())
-    return referrals.order_by("deadline", "-id").values(*INBOX_COLUMNS)  # type: ignore[no-any-return]
+    return referrals.order_by("deadline", "id").values_list("id", flat=True)  # type: ignore[no-any-return]
 
 
-def outgoing_inbox(actor: Any, *, open_only: bool = False) -> QuerySet[Referral]:
-    """Referrals the actor follows, newest first (rows as dicts)."""
-    referrals = access.outgoing(actor)
-    if open_only:
-        referrals = referrals.filter(status__in=("draft", *OPEN))
-    return referrals.order_by("-created_at", "-id").values(*INBOX_COLUMNS)  # type: ignore[no-any-return]
+def outgoing_inbox(actor: Any) -> QuerySet[Referral, int]:
+    """Ids of the referrals in the actor's outgoing inbox, newest first (see
+    ``incoming_inbox``)."""
+    return (  # type: ignore[no-any-return]
+        access.outgoing(actor).order_by("-created_at", "-id").values_list("id", flat=True)
+    )
+
+
+def inbox_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of one page of an inbox, in the order of ``ids`` (one query with its joins):
+    the case code, never a name."""
+    rows = {
+        row["id"]: row for row in Referral.objects.filter(id__in=ids).values("id", *INBOX_COLUMNS)
+    }
+    return [rows[i] for i in ids if i in rows]
 
 
 @dataclass

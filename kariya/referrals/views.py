@@ -49,17 +49,17 @@ def _labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _inbox(request: AuthedRequest, rows: Any, *, incoming: bool) -> HttpResponse:
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _inbox(request: AuthedRequest, ids: Any, *, incoming: bool) -> HttpResponse:
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/inbox.html",
         {
             "incoming": incoming,
             "page": page,
-            "rows": _labels(list(page.object_list)),
+            "rows": _labels(selectors.inbox_rows(list(page.object_list))),
             "overdue_only": request.GET.get("overdue") == "1",
-            "counts": selectors.inbox_counts(request.user),
+            "counts": selectors.inbox_counts(request.user) if incoming else None,
         },
     )
 
