@@ -138,6 +138,7 @@ def fill(total: int, org_id: int, rng: random.Random) -> int:
                     "shared_fields": [],
                     "shared_data": json.dumps({"case_code": code, "sex": sex, "age": 30}),
                     "status": status,
+                    "is_open": status in ("sent", "acknowledged", "accepted", "in_progress"),
                     "sent_at": sent,
                     "deadline": sent + DEADLINES[priority] if sent else None,
                     "closed_at": created + datetime.timedelta(days=3)

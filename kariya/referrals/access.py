@@ -55,7 +55,7 @@ def incoming(actor: Any) -> QuerySet[Referral]:
     if not can(actor, RECEIVE):
         return Referral.objects.none()  # type: ignore[no-any-return]
     return Referral.objects.filter(  # type: ignore[no-any-return]
-        to_organisation_id=actor.organisation_id, status__in=OPEN
+        to_organisation_id=actor.organisation_id, is_open=True
     )
 
 

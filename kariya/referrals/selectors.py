@@ -14,7 +14,7 @@ from kariya.codelists.models import Code
 from kariya.geo.models import Country
 from kariya.people.models import Sex
 from kariya.referrals import access
-from kariya.referrals.models import OPEN, WAITING, Referral, ReferralEvent
+from kariya.referrals.models import WAITING, Referral, ReferralEvent
 
 INBOX_COLUMNS = (
     "public_id",
@@ -86,7 +86,7 @@ def inbox_counts(actor: Any, *, now: datetime.datetime | None = None) -> InboxCo
     if access.can(actor, access.SEND):
         row = (
             access.outgoing(actor)
-            .filter(status__in=OPEN)
+            .filter(is_open=True)
             .aggregate(n=Count("id"), overdue=Count("id", filter=late))
         )
         counts.outgoing_open, counts.outgoing_overdue = row["n"], row["overdue"]

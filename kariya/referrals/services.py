@@ -172,10 +172,11 @@ def _move(
         )
     from_status = referral.status
     referral.status = to
+    referral.is_open = to in OPEN
     save_versioned(
         referral,
         expected_version=expected_version,
-        fields=["status", *fields],
+        fields=["status", "is_open", *fields],
         actor=actor,
     )
     _event(referral, actor, from_status, note)
