@@ -41,6 +41,13 @@ def incoming_inbox(actor: Any, *, overdue_only: bool = False) -> QuerySet[Referr
     return referrals.order_by("deadline", "id").values_list("id", flat=True)  # type: ignore[no-any-return]
 
 
+def incoming_overdue_count(actor: Any) -> int:
+    count: int = (
+        access.incoming(actor).filter(status__in=WAITING, deadline__lt=timezone.now()).count()
+    )
+    return count
+
+
 def outgoing_inbox(actor: Any) -> QuerySet[Referral, int]:
     """Ids of the referrals in the actor's outgoing inbox, newest first (see
     ``incoming_inbox``)."""

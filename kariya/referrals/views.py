@@ -41,6 +41,10 @@ def _labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["status_label"] = statuses.get(row["status"], "")
         row["priority_label"] = priorities.get(row["priority"], "")
+        deadline = row["deadline"]
+        row["deadline_text"] = (
+            timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "—"
+        )
         row["overdue"] = (
             row["status"] in ("sent", "acknowledged")
             and row["deadline"] is not None
@@ -59,7 +63,7 @@ def _inbox(request: AuthedRequest, ids: Any, *, incoming: bool) -> HttpResponse:
             "page": page,
             "rows": _labels(selectors.inbox_rows(list(page.object_list))),
             "overdue_only": request.GET.get("overdue") == "1",
-            "counts": selectors.inbox_counts(request.user) if incoming else None,
+            "overdue_count": selectors.incoming_overdue_count(request.user) if incoming else 0,
         },
     )
 
