@@ -31,6 +31,7 @@ from kariya.referrals.serializers import (
     InboxRowSerializer,
     PathwayQuerySerializer,
     PathwaySerializer,
+    ReferralAcceptSerializer,
     ReferralCompleteSerializer,
     ReferralInputSerializer,
     ReferralNoteSerializer,
@@ -38,6 +39,7 @@ from kariya.referrals.serializers import (
     ReferralSerializer,
     ReferralVersionSerializer,
     SentReferralSerializer,
+    TransferInputSerializer,
 )
 
 ID = path_uuid("id", "Public id of the referral")
@@ -55,6 +57,7 @@ class ReferralViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         "outgoing": access.SEND,
         "create": access.SEND,
         "pathways": access.SEND,
+        "transfer": access.TRANSFER,
         "cancel": access.SEND,
         "acknowledge": access.RECEIVE,
         "accept": access.RECEIVE,
@@ -155,6 +158,30 @@ class ReferralViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         )
         return self._reply(referral, status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=TransferInputSerializer,
+        responses={201: SentReferralSerializer},
+        description=(
+            "Ask the organisation keeping `service` to take over the case (supervisors). Needs "
+            "the person's referral consent naming that organisation; no override."
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def transfer(self, request: Request) -> Response:
+        data = validated(TransferInputSerializer, request)
+        case = cases_access.case_get_for_edit(request.user, data["case"])
+        service = Service.objects.published().filter(public_id=data["service"]).first()
+        if service is None:
+            raise ValidationError({"service": _("Choose a published service of the directory.")})
+        referral = services.transfer_request(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            service=service,
+            reason=data["reason"],
+            priority=data["priority"],
+        )
+        return self._reply(referral, status.HTTP_201_CREATED)
+
     def _step(
         self,
         request: Request,
@@ -191,17 +218,21 @@ class ReferralViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     @extend_schema(
         parameters=[ID],
-        request=ReferralVersionSerializer,
-        responses={200: ReferralSerializer, **CONFLICT},
+        request=ReferralAcceptSerializer,
+        responses={200: ReferralSerializer, 204: None, **CONFLICT},
+        description=(
+            "Accept. For a case transfer give `caseworker`: the case file becomes your "
+            "organisation's (204: the transfer is closed)."
+        ),
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, id: str) -> Response:  # noqa: A002
         return self._step(
             request,
             id,
-            ReferralVersionSerializer,
+            ReferralAcceptSerializer,
             lambda r, a, d: services.referral_accept(
-                actor=a, referral=r, expected_version=d["version"]
+                actor=a, referral=r, expected_version=d["version"], caseworker=d["caseworker"]
             ),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kariya.cases.models import DeliveryOutcome
-from kariya.people.serializers import CodeField, StrictSerializer
+from kariya.people.serializers import CodeField, StrictSerializer, user_field
 from kariya.referrals.models import Priority, Referral, SharedField
 
 
@@ -30,6 +30,7 @@ class ReferralSerializer(serializers.Serializer):  # type: ignore[type-arg]
     shared_fields = serializers.ListField(child=serializers.CharField())
     shared = serializers.DictField()
     outcome = serializers.CharField()
+    kind = serializers.CharField()
 
     def get_overdue(self, obj: Referral) -> bool:
         return obj.is_overdue()
@@ -76,6 +77,22 @@ class ReferralInputSerializer(StrictSerializer):
 
 class ReferralVersionSerializer(StrictSerializer):
     version = serializers.IntegerField(min_value=1)
+
+
+class ReferralAcceptSerializer(ReferralVersionSerializer):
+    caseworker = user_field(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a case transfer: the caseworker of your organisation who takes the case.",
+    )
+
+
+class TransferInputSerializer(StrictSerializer):
+    case = serializers.UUIDField()
+    service = serializers.UUIDField()
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    reason = serializers.CharField(max_length=5000)
 
 
 class ReferralReasonSerializer(ReferralVersionSerializer):

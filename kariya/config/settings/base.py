@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "kariya.cases.workflow.Status",
         "ApprovalKindEnum": "kariya.cases.workflow.ApprovalKind",
         "PriorityEnum": "kariya.cases.priority.Priority",
+        "ReferralPriorityEnum": "kariya.referrals.models.Priority",
         "GoalStatusEnum": "kariya.cases.models.GoalStatus",
         "ActionStatusEnum": "kariya.cases.models.ActionStatus",
         "ApprovalStatusEnum": "kariya.cases.models.ApprovalStatus",

@@ -160,3 +160,33 @@ def test_pathways_endpoint(
     response = call(as_user(client, org_a["caseworker"]), "get", url)
     assert response.status_code == 200
     assert [row["service"] for row in response.json()] == [str(service_b.public_id)]
+
+
+def test_transfer_through_the_api(
+    client: Client, org_a: Any, org_b: Any, consented: Any, service_b: Any
+) -> None:
+    from kariya.cases.models import Case
+
+    body = {"case": str(consented.public_id), "service": str(service_b.public_id), "reason": "x"}
+    assert (
+        call(as_user(client, org_a["caseworker"]), "post", f"{V1}transfer/", body).status_code
+        == 404
+    )
+    response = call(as_user(client, org_a["supervisor"]), "post", f"{V1}transfer/", body)
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "transfer"
+    rid, version = response.json()["id"], response.json()["version"]
+    as_user(client, org_b["service_focal_point"])
+    missing = call(client, "post", f"{V1}{rid}/accept/", {"version": version})
+    assert missing.status_code == 400 and "caseworker" in missing.json()
+    done = call(
+        client,
+        "post",
+        f"{V1}{rid}/accept/",
+        {
+            "version": version,
+            "caseworker": str(org_b["caseworker"].public_id),
+        },
+    )
+    assert done.status_code == 204
+    assert Case.objects.get(pk=consented.pk).organisation == org_b.org
