@@ -117,6 +117,34 @@ PERMISSIONS: dict[str, Permission] = {
             "information.edit",
             _("Write and publish the rights-information pages of the public site"),
         ),
+        Permission(
+            "referrals.send",
+            _(
+                "Find referral pathways and refer the people of the cases one sees to directory "
+                "services; follow the referrals sent"
+            ),
+        ),
+        Permission(
+            "referrals.receive",
+            _(
+                "Receive referrals addressed to own organisation's services: see only the "
+                "fields each shares while it is open, accept, decline, report the outcome"
+            ),
+        ),
+        Permission(
+            "referrals.override_consent",
+            _(
+                "Send a referral without the person's consent for that recipient, with a "
+                "reason (audited)"
+            ),
+        ),
+        Permission(
+            "referrals.transfer",
+            _(
+                "Transfer a case to another organisation (with the person's consent naming it); "
+                "the whole case file moves when the receiving organisation accepts"
+            ),
+        ),
     ]
 }
 
@@ -124,7 +152,7 @@ _ALL_STAFF = ("home.view", "accounts.view_organisations", "geo.view", "directory
 
 _PEOPLE_CASEWORK = ("people.view", "people.view_identity", "people.register")
 
-_CASEWORK = ("cases.view", "cases.manage")
+_CASEWORK = ("cases.view", "cases.manage", "referrals.send")
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset((*_ALL_STAFF, *_PEOPLE_CASEWORK, *_CASEWORK)),
@@ -136,12 +164,14 @@ MATRIX: dict[str, frozenset[str]] = {
             "cases.view_all",
             "cases.approve",
             "cases.view_gbv",
+            "referrals.override_consent",
+            "referrals.transfer",
             "exchange.import",
             "exchange.export_cases",
         )
     ),
     Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view", "cases.view_gbv")),
-    Role.SERVICE_FOCAL_POINT: frozenset((*_ALL_STAFF, "directory.edit")),
+    Role.SERVICE_FOCAL_POINT: frozenset((*_ALL_STAFF, "directory.edit", "referrals.receive")),
     Role.MONITOR: frozenset((*_ALL_STAFF, "geo.manage_sites")),
     Role.OUTREACH_OFFICER: frozenset(_ALL_STAFF),
     Role.ME_OFFICER: frozenset(_ALL_STAFF),

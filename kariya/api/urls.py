@@ -10,6 +10,7 @@ from kariya.core.api import DeclaredPermission
 from kariya.directory.api import DirectoryServiceViewSet
 from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
 from kariya.people.api import PersonViewSet
+from kariya.referrals.api import ReferralViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -24,6 +25,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("cases", CaseViewSet, basename="case")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("directory/services", DirectoryServiceViewSet, basename="directory-service")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 
 class SchemaView(SpectacularAPIView):

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -695,6 +695,46 @@ def service_delivery_record(
     return delivery
 
 
+def service_delivery_record_for_referral(
+    *,
+    referral: Any,
+    recorded_by: User,
+    delivered_on: datetime.date,
+    outcome: str,
+) -> ServiceDelivery | None:
+    """The service delivery a completed referral records on the referring case.
+
+    Called only by ``referrals.services.referral_complete``, which has checked the referral's
+    grant (the receiving organisation's focal point, an accepted referral): the receiver does
+    not work on the case otherwise. The delivery belongs to the case's organisation and names
+    the receiving organisation as provider. A closed case takes no new service: then nothing is
+    recorded here and the outcome stays on the referral (``None``).
+    """
+    case = referral.case
+    if case.is_closed:
+        return None
+    _check_choice(outcome, choice_values(DeliveryOutcome), "outcome")
+    delivery = ServiceDelivery(
+        case=case,
+        service_type=referral.service.service_type,
+        provider=referral.to_organisation,
+        delivered_on=delivered_on,
+        outcome=outcome,
+        organisation_id=case.organisation_id,
+        created_by=recorded_by,
+        updated_by=recorded_by,
+    )
+    delivery.save()
+    audit_record(
+        actor=recorded_by,
+        action=AuditAction.CREATE,
+        obj=delivery,
+        changed_fields=["service_type", "provider", "delivered_on", "outcome"],
+        organisation=case.organisation,
+    )
+    return delivery
+
+
 @transaction.atomic
 def follow_up_schedule(
     *, actor: User, case: Case, due_on: datetime.date, method: str = VisitMethod.HOME
@@ -1296,3 +1336,72 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[int]:
         ],
     )
     return screening_ids
+
+
+# --- case transfer ------------------------------------------------------------------------------
+
+
+def case_file_transfer(
+    *, case: Case, to_organisation: Organisation, caseworker: User, office: Office, actor: User
+) -> None:
+    """Move the person's whole case file to ``to_organisation`` (a case transfer accepted by the
+    receiving organisation): every case of the person in the old organisation with its history,
+    approvals, plan, services, visits, notes and GBV section, the person's screenings and
+    assessments, then the person's record (``people.services.person_transfer_ownership``). The
+    cases are assigned to ``caseworker`` (an active caseworker of the receiving organisation);
+    screenings take ``office``. The old owner keeps nothing it can reach: every record is now
+    the new owner's, and access is by organisation.
+
+    Called only by ``referrals.services`` (the transfer's checks are there).
+    """
+    from kariya.people.services import person_transfer_ownership
+
+    old_org_id = case.organisation_id
+    person = case.person
+    _check_caseworker(caseworker, to_organisation.pk)
+    org_id = to_organisation.pk
+    case_ids = list(
+        Case.objects.filter(person_id=person.pk, organisation_id=old_org_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if (
+        Case.objects.filter(person_id=person.pk, organisation_id=org_id)
+        .exclude(status=Status.CLOSED)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The receiving organisation already has an active case of this person.")
+        )
+    for model in (
+        CaseStatusChange,
+        CaseApproval,
+        CasePlanGoal,
+        CasePlanAction,
+        ServiceDelivery,
+        FollowUpVisit,
+        CaseNote,
+        GBVSection,
+    ):
+        model.objects.filter(case_id__in=case_ids).update(organisation_id=org_id)
+    Case.objects.filter(pk__in=case_ids).update(
+        organisation_id=org_id, caseworker=caseworker, version=F("version") + 1
+    )
+    Screening.objects.filter(person_id=person.pk, organisation_id=old_org_id).update(
+        organisation_id=org_id, office=office
+    )
+    VulnerabilityAssessment.objects.filter(person_id=person.pk, organisation_id=old_org_id).update(
+        organisation_id=org_id
+    )
+    person_transfer_ownership(
+        person=person, to_organisation=to_organisation, office=office, actor=actor
+    )
+    case.organisation_id = org_id
+    case.caseworker = caseworker
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        changed_fields=["organisation", "caseworker"],
+        organisation=to_organisation,
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("kariya.cases.urls")),
     path("directory/export/", include("kariya.directory.export_urls")),
     path("directory/", include("kariya.directory.urls")),
+    path("referrals/", include("kariya.referrals.urls")),
     path("api/", include("kariya.api.urls")),
     path("public/", include("kariya.public.urls")),
     path("information/", include("kariya.public.staff_urls")),

@@ -183,12 +183,46 @@ def _directory_panel(request: AuthedRequest) -> Panel:
     return panel
 
 
+def _referrals_panel(request: AuthedRequest) -> Panel:
+    from kariya.referrals.notifications import unread_count
+    from kariya.referrals.selectors import inbox_counts
+
+    counts = inbox_counts(request.user)
+    panel = Panel(title=_("Referrals"))
+    if has_permission(request, "referrals.receive"):
+        incoming = reverse("referrals:inbox_incoming")
+        panel.link, panel.link_label = incoming, _("Referrals received")
+        panel.figures.append(Figure(_("Received, open"), counts.incoming_open, incoming))
+        panel.figures.append(
+            Figure(_("Received, waiting for your answer"), counts.incoming_waiting, incoming)
+        )
+        panel.figures.append(
+            Figure(_("Received, overdue"), counts.incoming_overdue, f"{incoming}?overdue=1")
+        )
+    if has_permission(request, "referrals.send"):
+        outgoing = reverse("referrals:inbox_outgoing")
+        if not panel.link:
+            panel.link, panel.link_label = outgoing, _("Referrals sent")
+        panel.figures.append(Figure(_("Sent, open"), counts.outgoing_open, outgoing))
+        panel.figures.append(Figure(_("Sent, overdue"), counts.outgoing_overdue, outgoing))
+    panel.figures.append(
+        Figure(
+            _("Unread notifications"),
+            unread_count(request.user),
+            reverse("referrals:notification_list"),
+        )
+    )
+    return panel
+
+
 def panels_for(request: AuthedRequest) -> list[Panel]:
     panels = [_organisation_panel(request)]
     if has_permission(request, "cases.view"):
         panels.append(_casework_panel(request))
     if has_permission(request, "people.view"):
         panels.append(_people_panel(request))
+    if has_permission(request, "referrals.send") or has_permission(request, "referrals.receive"):
+        panels.append(_referrals_panel(request))
     if has_permission(request, "accounts.manage_users"):
         panels.append(_users_panel(request))
     if has_permission(request, "audit.view"):

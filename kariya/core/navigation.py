@@ -31,6 +31,9 @@ ITEMS: list[NavItem] = [
     NavItem("directory:service_list", _("Service directory"), "directory.view"),
     NavItem("directory:stale_list", _("Entries to verify"), "directory.edit"),
     NavItem("directory:moderation_list", _("Directory moderation"), "directory.moderate"),
+    NavItem("referrals:inbox_incoming", _("Referrals received"), "referrals.receive"),
+    NavItem("referrals:inbox_outgoing", _("Referrals sent"), "referrals.send"),
+    NavItem("referrals:notification_list", _("Notifications"), "home.view"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),

@@ -42,6 +42,7 @@ from kariya.accounts.models import (
 )
 from kariya.accounts.roles import Role
 from kariya.demo import determinism, directory, information, names, population, scale, stories
+from kariya.demo import referrals as demo_referrals
 from kariya.demo.determinism import uuid_from
 from kariya.demo.names import Culture
 from kariya.geo.models import AdminLevel, AdminUnit
@@ -776,6 +777,17 @@ def step_information(ctx: Context) -> int:
     return 0
 
 
+def step_referrals(ctx: Context) -> int:
+    """A few dozen referrals between the organisations, in every status
+    (``demo.referrals``)."""
+    rng = ctx.rng("referrals")
+    clock = determinism.Clock(determinism.real_now())
+    with determinism.reproducible(
+        ids=ctx.rng("referrals.ids"), codes=ctx.rng("referrals.codes"), clock=clock
+    ):
+        return demo_referrals.play(rng, clock, ctx.anchor)
+
+
 STEPS: tuple[Step, ...] = (
     Step("organisations", step_organisations),
     Step("offices", step_offices),
@@ -783,6 +795,7 @@ STEPS: tuple[Step, ...] = (
     Step("directory", step_directory),
     Step("rights information", step_information),
     Step("people", step_people),
+    Step("referrals", step_referrals),
     Step("people (bulk)", step_people_at_scale, batched=True),
 )
 
@@ -1057,6 +1070,7 @@ def _people_queries() -> list[Any]:
     first registration, so the digest does not change with the day the data was generated."""
     from kariya.cases import models as c
     from kariya.people import models as p
+    from kariya.referrals import models as r
 
     return [
         p.Person.objects.order_by("public_id").values_list(
@@ -1119,6 +1133,10 @@ def _people_queries() -> list[Any]:
         c.GBVSection.objects.order_by("public_id").values_list(
             "public_id", "case__public_id", "incident_type", "incident_date",
             "created_by__username",
+        ),
+        r.Referral.objects.order_by("public_id").values_list(
+            "public_id", "case__public_id", "service__public_id", "priority", "status",
+            "shared_fields", "sent_at", "deadline", "closed_at", "outcome", "delivery__public_id",
         ),
     ]  # fmt: skip
 

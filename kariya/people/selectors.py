@@ -35,6 +35,30 @@ from kariya.people.models import (
 from kariya.people.services import normalise_document_number, search_key
 
 
+def consent_covering(
+    person: Person,
+    scope: str,
+    organisation: Organisation | None = None,
+    *,
+    service_type: Code | None = None,
+) -> Consent | None:
+    """The newest active (not withdrawn) consent of ``person`` for ``scope`` that covers
+    ``organisation`` and ``service_type`` (the rule of ``consent_has``), or ``None``."""
+    consents = Consent.objects.filter(person_id=person.pk, scope=scope, withdrawn_at__isnull=True)
+    if scope in (ConsentScope.REFERRAL, ConsentScope.AUTHORITIES):
+        consents = consents.filter(
+            Q(recipient_organisation__isnull=True) | Q(recipient_organisation=organisation)
+            if organisation is not None
+            else Q(recipient_organisation__isnull=True)
+        ).filter(
+            Q(service_type__isnull=True) | Q(service_type=service_type)
+            if service_type is not None
+            else Q(service_type__isnull=True)
+        )
+    consent: Consent | None = consents.order_by("-given_at", "-id").first()
+    return consent
+
+
 def consent_has(
     person: Person,
     scope: str,
@@ -50,19 +74,7 @@ def consent_has(
     organisation covers only that one). A target the caller does not give never matches a
     consent that names one.
     """
-    consents = Consent.objects.filter(person_id=person.pk, scope=scope, withdrawn_at__isnull=True)
-    if scope in (ConsentScope.REFERRAL, ConsentScope.AUTHORITIES):
-        consents = consents.filter(
-            Q(recipient_organisation__isnull=True) | Q(recipient_organisation=organisation)
-            if organisation is not None
-            else Q(recipient_organisation__isnull=True)
-        ).filter(
-            Q(service_type__isnull=True) | Q(service_type=service_type)
-            if service_type is not None
-            else Q(service_type__isnull=True)
-        )
-    exists: bool = consents.exists()
-    return exists
+    return consent_covering(person, scope, organisation, service_type=service_type) is not None
 
 
 def person_has_basis_for_services(person: Person) -> bool:

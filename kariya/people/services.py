@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1507,3 +1507,46 @@ def person_register_bulk(*, actor: User, rows: Sequence[PersonRow]) -> list[Pers
         ],
     )
     return people
+
+
+# --- case transfer ------------------------------------------------------------------------------
+
+
+def person_transfer_ownership(
+    *, person: Person, to_organisation: Organisation, office: Office, actor: User
+) -> list[str]:
+    """Move the person's record to ``to_organisation`` (a case transfer, accepted by the
+    receiving organisation): the person, their identity, search keys, migration profile and
+    consent ledger. Household links are **removed** (both directions): they join two people of
+    one organisation and the relatives stay with the old owner. The registering office becomes
+    ``office`` (an office of the new owner).
+
+    Called only by ``referrals.services`` once the transfer has been checked (consent naming the
+    receiving organisation, accepted by its focal point); returns the names of what moved, for
+    the audit event. Encrypted fields need no re-encryption (the key does not depend on the
+    organisation).
+    """
+    if office.organisation_id != to_organisation.pk:
+        raise ValidationError({"office": _("Choose an office of the receiving organisation.")})
+    org_id = to_organisation.pk
+    Person.objects.filter(pk=person.pk).update(
+        organisation_id=org_id, registering_office=office, version=F("version") + 1
+    )
+    Identity.objects.filter(person_id=person.pk).update(organisation_id=org_id)
+    PersonSearchKey.objects.filter(person_id=person.pk).update(organisation_id=org_id)
+    MigrationProfile.objects.filter(person_id=person.pk).update(organisation_id=org_id)
+    Consent.objects.filter(person_id=person.pk).update(organisation_id=org_id)
+    removed, _counts = HouseholdLink.objects.filter(
+        Q(person_id=person.pk) | Q(relative_id=person.pk)
+    ).delete()
+    person.organisation_id = org_id
+    person.registering_office = office
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=person,
+        changed_fields=["organisation", "registering_office"]
+        + (["household_links"] if removed else []),
+        organisation=to_organisation,
+    )
+    return ["person", "identity", "search_keys", "migration_profile", "consents"]
