@@ -239,6 +239,7 @@ def case_search(
     specific_need: Code | None = None,
     sort: str = "-opened",
     only: Sequence[str] = (),
+    ids_only: bool = False,
 ) -> QuerySet[Case] | SegmentedCases:
     """The cases ``actor`` may see (``access.visible_cases``) matching every filter given.
 
@@ -248,7 +249,10 @@ def case_search(
     UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
     assessments. Only a supervisor (``cases.view_all``) filters by caseworker. ``sort`` is one
     of ``CASE_SORTS``. ``only``: the fields to load (``Case`` fields and ``person__…``,
-    ``caseworker__…``), for a list that shows a few (``LIST_FIELDS``). Not evaluated:
+    ``caseworker__…``), for a list that shows a few (``LIST_FIELDS``). ``ids_only``: the
+    cases' ids, in order, for a page to be read by ``cases_by_ids`` (sorting and cutting a
+    page from the cases table alone: with a filter that keeps 20,000 cases, joining each to
+    its person before sorting cost 80 ms at a million people). Not evaluated:
     paginate it; a page costs two queries (count and rows), or one more per extra segment a
     page spans for the priority and status orders.
     """
@@ -282,13 +286,26 @@ def case_search(
                 organisation_id=actor.organisation_id, specific_needs__in=needs
             ).values("person_id")
         )
-    cases = cases.select_related("person", "caseworker")
-    if only:
-        cases = cases.only(*only)
+    if ids_only:
+        cases = cases.values_list("id", flat=True)  # type: ignore[assignment]
+    else:
+        cases = cases.select_related("person", "caseworker")
+        if only:
+            cases = cases.only(*only)
     if sort in SEGMENTED_ORDER:
         field, values = SEGMENTED_ORDER[sort]
         return SegmentedCases(cases, field, values)
     return cases.order_by(*OPENED_ORDER.get(sort, OPENED_ORDER["-opened"]))  # type: ignore[no-any-return]
+
+
+def cases_by_ids(actor: Any, ids: Sequence[int], *, only: Sequence[str] = ()) -> list[Case]:
+    """The cases of ``ids`` that ``actor`` may see, in the order of ``ids``, with their person
+    and caseworker (one query)."""
+    query = access.visible_cases(actor).filter(id__in=ids).select_related("person", "caseworker")
+    if only:
+        query = query.only(*only)
+    found = {case.id: case for case in query}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def cases_overdue(case_ids: list[int], *, today: datetime.date | None = None) -> set[int]:

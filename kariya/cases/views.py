@@ -139,14 +139,15 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and not form.errors and not criteria and not htmx:
         # Nothing private: the plain form lands on the bookmarkable URL of its filters.
         return redirect(bookmark)
-    cases = (
-        selectors.case_search(actor, **filters, only=selectors.LIST_FIELDS)
+    # The ids of the matching cases (a queryset, or for the priority and status orders a
+    # SegmentedCases: count + slices); the page's rows are read by their ids.
+    ids = (
+        selectors.case_search(actor, **filters, ids_only=True)
         if not form.errors
         else Case.objects.none()
     )
-    # A queryset, or for the priority and status orders a SegmentedCases (count + slices).
-    page = Paginator(cast(Any, cases), PAGE_SIZE).get_page(page_number)
-    rows = list(page.object_list)
+    page = Paginator(cast(Any, ids), PAGE_SIZE).get_page(page_number)
+    rows = selectors.cases_by_ids(actor, list(page.object_list), only=selectors.LIST_FIELDS)
     if criteria:
         people_access.identity_search_record(actor, criteria=criteria)
     overdue = selectors.cases_overdue([c.pk for c in rows])
