@@ -49,6 +49,19 @@ def outgoing(actor: Any) -> QuerySet[Referral]:
     return referrals.filter(referred_by_id=actor.pk)  # type: ignore[no-any-return]
 
 
+def of_case(actor: Any, case: Any) -> QuerySet[Referral]:
+    """The referrals sent from ``case``, which the caller got through ``cases.access`` (so the
+    actor sees the case): for the referring side only (empty without ``referrals.send`` or
+    for a case of another organisation)."""
+    if not can(actor, SEND):
+        return Referral.objects.none()  # type: ignore[no-any-return]
+    if case.organisation_id != actor.organisation_id:
+        return Referral.objects.none()  # type: ignore[no-any-return]
+    return Referral.objects.filter(  # type: ignore[no-any-return]
+        organisation_id=actor.organisation_id, case=case
+    )
+
+
 def incoming(actor: Any) -> QuerySet[Referral]:
     """Open referrals addressed to the actor's organisation (empty without
     ``referrals.receive``)."""

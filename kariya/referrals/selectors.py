@@ -14,7 +14,7 @@ from kariya.codelists.models import Code
 from kariya.geo.models import Country
 from kariya.people.models import Sex
 from kariya.referrals import access
-from kariya.referrals.models import WAITING, Referral, ReferralEvent
+from kariya.referrals.models import WAITING, Priority, Referral, ReferralEvent, Status
 
 INBOX_COLUMNS = (
     "public_id",
@@ -63,6 +63,37 @@ def inbox_rows(ids: list[int]) -> list[dict[str, Any]]:
         row["id"]: row for row in Referral.objects.filter(id__in=ids).values("id", *INBOX_COLUMNS)
     }
     return [rows[i] for i in ids if i in rows]
+
+
+def with_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Inbox rows with their status and priority labels, deadline text and overdue flag."""
+    statuses = dict(Status.choices)
+    priorities = dict(Priority.choices)
+    now = timezone.now()
+    for row in rows:
+        row["status_label"] = statuses.get(row["status"], "")
+        row["priority_label"] = priorities.get(row["priority"], "")
+        deadline = row["deadline"]
+        row["deadline_text"] = (
+            timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "—"
+        )
+        row["overdue"] = (
+            row["status"] in ("sent", "acknowledged")
+            and row["deadline"] is not None
+            and row["deadline"] < now
+        )
+    return rows
+
+
+def case_referrals(actor: Any, case: Any, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The referrals sent from ``case`` (got by the caller through ``cases.access``), newest
+    first, as inbox rows (two queries)."""
+    ids = list(
+        access.of_case(actor, case)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return with_labels(inbox_rows(ids))
 
 
 @dataclass

@@ -28,29 +28,10 @@ from kariya.core.http import AuthedRequest
 from kariya.core.viewhelpers import apply_errors
 from kariya.directory.models import Service
 from kariya.referrals import access, forms, selectors, services
-from kariya.referrals.models import Notification, Priority, Referral, SharedField, Status
+from kariya.referrals.models import Notification, Referral, SharedField
 from kariya.referrals.pathways import pathways_for, traits_of
 
 PAGE_SIZE = 50
-
-
-def _labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    statuses = dict(Status.choices)
-    priorities = dict(Priority.choices)
-    now = timezone.now()
-    for row in rows:
-        row["status_label"] = statuses.get(row["status"], "")
-        row["priority_label"] = priorities.get(row["priority"], "")
-        deadline = row["deadline"]
-        row["deadline_text"] = (
-            timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "—"
-        )
-        row["overdue"] = (
-            row["status"] in ("sent", "acknowledged")
-            and row["deadline"] is not None
-            and row["deadline"] < now
-        )
-    return rows
 
 
 def _inbox(request: AuthedRequest, ids: Any, *, incoming: bool) -> HttpResponse:
@@ -61,7 +42,7 @@ def _inbox(request: AuthedRequest, ids: Any, *, incoming: bool) -> HttpResponse:
         {
             "incoming": incoming,
             "page": page,
-            "rows": _labels(selectors.inbox_rows(list(page.object_list))),
+            "rows": selectors.with_labels(selectors.inbox_rows(list(page.object_list))),
             "overdue_only": request.GET.get("overdue") == "1",
             "overdue_count": selectors.incoming_overdue_count(request.user) if incoming else 0,
         },

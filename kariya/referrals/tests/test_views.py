@@ -234,3 +234,22 @@ def test_inbox_query_counts_do_not_grow(
     seven = [_queries(client, user, url) for url, user in pages]
     assert one == seven
     assert max(seven) <= 12
+
+
+def test_the_case_page_lists_the_case_referrals(
+    client: Any, org_a: Any, referral: Referral
+) -> None:
+    url = f"/cases/{referral.case.public_id}/"
+    page = _get(client, org_a["caseworker"], url).content.decode()
+    assert "Référencements de ce dossier" in page  # _get logs in again: French, the default
+    assert f"/referrals/{referral.public_id}/" in page
+    assert referral.service.name_fr in page
+    # The supervisor sees the case and its referrals too; a monitor (no referrals.send) sees the
+    # case without them.
+    assert (
+        f"/referrals/{referral.public_id}/"
+        in _get(client, org_a["supervisor"], url).content.decode()
+    )
+    monitor = _get(client, org_a["monitor"], url)
+    if monitor.status_code == 200:
+        assert f"/referrals/{referral.public_id}/" not in monitor.content.decode()
