@@ -1,7 +1,7 @@
-"""Issue 4, the directory's staff side, in French on a 360×640 phone (and on a desktop): a service focal point adds
-an entry with its opening hours and a phone number and submits it; the network coordinator (of
-another organisation) finds it in the moderation queue and approves it; the focal point then
-sees it published.
+"""Issue 4, the directory's staff side, in French on a 360×640 phone (and on a desktop): a
+service focal point adds an entry with its opening hours and a phone number and submits it;
+the network coordinator (of another organisation) finds it in the moderation queue and
+approves it; the focal point then sees it published.
 
 Every expected text comes from the catalogues (``fr``) or from the models' own French labels.
 """
