@@ -116,8 +116,7 @@ def insert_rows(
     its default (callable defaults are called per row, so each row gets its own
     ``public_id``), ``NULL`` if nullable, ``""`` if a text that may be blank; any other
     missing field is an error (``KeyError``), so a forgotten column cannot be stored as a
-    made-up value. Keys come back in the order of
-    ``rows``.
+    made-up value. Keys come back in the order of ``rows``.
     """
     rows = list(rows)
     if not rows:
