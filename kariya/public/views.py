@@ -29,6 +29,7 @@ from kariya.core.gate import public
 from kariya.directory import access as directory_access
 from kariya.directory import selectors as directory_selectors
 from kariya.directory.models import ContactChannel
+from kariya.geo import selectors as geo_selectors
 from kariya.geo.models import AdminUnit
 from kariya.public import access, display, labels, markup, qr, selectors
 from kariya.public.models import PUBLIC_LANGUAGES
@@ -133,8 +134,7 @@ def _search_options(chosen: dict[str, str]) -> dict[str, SafeString]:
     for pcode, name, region_id in communes:
         by_region.setdefault(region_id, []).append(_option(pcode, f"– {name}", chosen["place"]))
     places = []
-    regions = AdminUnit.objects.filter(level=1).order_by("name_fr")
-    for region_id, pcode, name in regions.values_list("pk", "pcode", "name_fr"):
+    for region_id, pcode, name in geo_selectors.regions().values_list("pk", "pcode", "name_fr"):
         places.append(_option(pcode, name, chosen["place"]))
         places.extend(by_region.get(region_id, []))
     return {

@@ -14,7 +14,14 @@ from kariya.codelists.models import Code
 from kariya.geo.models import Country
 from kariya.people.models import Sex
 from kariya.referrals import access
-from kariya.referrals.models import WAITING, Priority, Referral, ReferralEvent, Status
+from kariya.referrals.models import (
+    WAITING,
+    Notification,
+    Priority,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 
 INBOX_COLUMNS = (
     "public_id",
@@ -94,6 +101,12 @@ def case_referrals(actor: Any, case: Any, *, limit: int = 50) -> list[dict[str, 
         .values_list("id", flat=True)[:limit]
     )
     return with_labels(inbox_rows(ids))
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (they hold a kind and a link, no personal
+    data)."""
+    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")  # type: ignore[no-any-return]
 
 
 @dataclass

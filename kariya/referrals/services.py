@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +62,7 @@ from kariya.referrals.models import (
     IDENTIFYING,
     OPEN,
     Kind,
+    Notification,
     NotificationKind,
     Priority,
     Referral,
@@ -779,3 +781,14 @@ def _transfer(
     )
     notify([caseworker], NotificationKind.REFERRAL_RECEIVED, referral)
     return referral
+
+
+def notification_open(*, actor: User, pk: int) -> Notification:
+    """Mark one of the actor's notifications read (once) and return it; another user's, or an
+    unknown one, is ``Http404``."""
+    note = Notification.objects.filter(recipient_id=actor.pk, pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    return note

@@ -17,18 +17,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kariya.cases import access as cases_access
+from kariya.cases import selectors as cases_selectors
 from kariya.core.access import public_id_or_404
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
 from kariya.core.viewhelpers import apply_errors
 from kariya.directory.models import Service
 from kariya.referrals import access, forms, selectors, services
-from kariya.referrals.models import Notification, Referral, SharedField
+from kariya.referrals.models import Referral, SharedField
 from kariya.referrals.pathways import pathways_for, traits_of
 
 PAGE_SIZE = 50
@@ -155,21 +155,14 @@ def _page(
         or forms.CompleteForm(initial=version, prefix="complete"),
         "transfer_form": forms_.get("transfer_form")
         or forms.TransferAcceptForm(
-            initial=version, prefix="transfer", caseworkers=_caseworkers(actor)
+            initial=version,
+            prefix="transfer",
+            caseworkers=cases_selectors.organisation_caseworkers(actor),
         ),
         "noshow_form": forms_.get("noshow_form")
         or forms.NoteForm(initial=version, prefix="noshow"),
     }
     return render(request, "referrals/referral_detail.html", context, status=status)
-
-
-def _caseworkers(actor: Any) -> Any:
-    from kariya.accounts.models import User
-    from kariya.accounts.roles import Role
-
-    return User.objects.filter(
-        organisation_id=actor.organisation_id, is_active=True, roles__role=Role.CASEWORKER
-    ).order_by("username")
 
 
 @requires("referrals.transfer")
@@ -312,7 +305,7 @@ def referral_act(request: AuthedRequest, public_id: Any, action: str) -> HttpRes
     actor = request.user
     form_kwargs: dict[str, Any] = {}
     if action == "take_over":
-        form_kwargs["caseworkers"] = _caseworkers(actor)
+        form_kwargs["caseworkers"] = cases_selectors.organisation_caseworkers(actor)
     referral = (
         access.referral_get_for_receiver(actor, public_id)
         if side == "receiver"
@@ -341,8 +334,9 @@ def referral_act(request: AuthedRequest, public_id: Any, action: str) -> HttpRes
 
 @requires("home.view")
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    notes = Notification.objects.filter(recipient_id=request.user.pk).order_by("-created_at", "-id")
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "referrals/notifications.html", {"page": page})
 
 
@@ -350,9 +344,5 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 @requires("home.view")
 def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go to its link."""
-    note = Notification.objects.filter(recipient_id=request.user.pk, pk=pk).first()
-    if note is None:
-        raise Http404
-    if note.read_at is None:
-        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    note = services.notification_open(actor=request.user, pk=pk)
     return redirect(note.link)
