@@ -188,6 +188,21 @@ class SegmentedCases:
     def count(self) -> int:
         return sum(self.counts().get(value, 0) for value in self.values)
 
+    def count_upto(self, limit: int) -> int:
+        """The count, stopping at ``limit`` (``core.paging.CappedPaginator``): each segment in
+        turn counts at most the rows still missing, and the segments after the limit count as
+        empty — slices below the limit never reach them. A query per segment counted."""
+        if self._counts is None:
+            counts: dict[str, int] = {}
+            total = 0
+            for value in self.values:
+                missing = limit - total
+                segment = self.cases.filter(**{self.field: value}).order_by()
+                counts[value] = segment[:missing].count() if missing > 0 else 0
+                total += counts[value]
+            self._counts = counts
+        return min(self.count(), limit)
+
     def __len__(self) -> int:
         return self.count()
 

@@ -30,6 +30,7 @@ from kariya.cases.workflow import ApprovalKind, Status
 from kariya.core.audit import audit_reads
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
+from kariya.core.paging import CappedPaginator
 from kariya.core.tables import Column, badge, link, table, url_maker
 from kariya.core.viewhelpers import (
     apply_errors,
@@ -68,7 +69,9 @@ def _open_form(request: AuthedRequest, data: Any = None) -> forms.CaseOpenForm:
 # --- case list ------------------------------------------------------------------------------
 
 
-def _case_table(rows: list[dict[str, Any]], *, count: int, show_names: bool) -> SafeString:
+def _case_table(
+    rows: list[dict[str, Any]], *, paginator: CappedPaginator, show_names: bool
+) -> SafeString:
     """The case list's table (``core.tables``: the rows in Python, not the template language,
     for the list's server time)."""
     priorities = {key: str(label) for key, label in priority.Priority.choices}
@@ -99,7 +102,12 @@ def _case_table(rows: list[dict[str, Any]], *, count: int, show_names: bool) -> 
         # ISO date: the same as date_format(…, "Y-m-d"), without its formatter per row.
         Column(_("Opened"), lambda row: timezone.localtime(row["case"].opened_at).date()),
     ]
-    caption = ngettext("%(n)s case", "%(n)s cases", count) % {"n": count}
+    count = paginator.count
+    caption = (
+        _("More than %(n)s cases") % {"n": paginator.limit}
+        if paginator.more
+        else ngettext("%(n)s case", "%(n)s cases", count) % {"n": count}
+    )
     return table(caption=caption, columns=columns, rows=rows)
 
 
@@ -146,7 +154,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         if not form.errors
         else Case.objects.none()
     )
-    page = Paginator(cast(Any, ids), PAGE_SIZE).get_page(page_number)
+    paginator = CappedPaginator(cast(Any, ids), PAGE_SIZE, page_number=page_number)
+    page = paginator.get_page(page_number)
     rows = selectors.cases_by_ids(actor, list(page.object_list), only=selectors.LIST_FIELDS)
     if criteria:
         people_access.identity_search_record(actor, criteria=criteria)
@@ -160,7 +169,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": shown,
-        "table": _case_table(shown, count=page.paginator.count, show_names=identity),
+        "table": _case_table(shown, paginator=paginator, show_names=identity),
         "has_rows": bool(rows),
         "show_names": identity,
         "query": public,

@@ -272,7 +272,7 @@ def _check_channels(channels: Iterable[Channel]) -> list[Channel]:
             raise ValidationError({"channels": _("This text is too long.")})
         if kind in (ChannelKind.PHONE, ChannelKind.WHATSAPP):
             try:
-                value = to_e164(value)
+                value = str(to_e164(value))  # a plain str for the database
             except ValidationError as exc:
                 raise ValidationError({"channels": exc.messages}) from exc
         elif kind == ChannelKind.EMAIL:

@@ -15,6 +15,8 @@ _SPLIT = re.compile(r"[^\w]+")
 
 def fold(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces."""
+    if text.isascii():  # nothing to decompose: the same result, faster
+        return " ".join(t for t in _SPLIT.split(text.lower()) if t)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(t for t in _SPLIT.split(stripped) if t)

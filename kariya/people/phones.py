@@ -32,8 +32,18 @@ ACCEPTED_REGIONS = (
 )
 
 
+class E164(str):
+    """A number ``to_e164`` has checked and written in E.164: given back as it is when checked
+    again (an import converts its cells, then the service checks them; parsing is most of
+    the cost). Only ``to_e164`` makes one, so user input can never arrive as an ``E164``."""
+
+    __slots__ = ()
+
+
 def to_e164(raw: str) -> str:
     """The number in E.164, or ``ValidationError`` (whose message never repeats the number)."""
+    if type(raw) is E164:
+        return raw
     text = raw.strip()
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
@@ -55,4 +65,4 @@ def to_e164(raw: str) -> str:
             ),
             code="phone_country",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return E164(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

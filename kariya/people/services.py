@@ -201,10 +201,11 @@ def _clean_phones(values: Iterable[str]) -> list[str]:
     cleaned: dict[str, None] = {}
     errors = []
     for position, raw in enumerate(values, start=1):
-        if not str(raw).strip():
+        text = raw if isinstance(raw, str) else str(raw)  # keeps a checked ``E164``
+        if not text.strip():
             continue
         try:
-            cleaned.setdefault(phones.to_e164(str(raw)), None)
+            cleaned.setdefault(phones.to_e164(text), None)
         except ValidationError as exc:
             errors.append(
                 _("Phone number %(position)s: %(message)s")

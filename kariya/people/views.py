@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET
 from kariya.accounts import selectors as accounts_selectors
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
+from kariya.core.paging import CappedPaginator
 from kariya.core.tables import Column, link, table, url_maker
 from kariya.core.viewhelpers import apply_errors, public_query, repost_fields, search_data
 from kariya.people import access, selectors, services
@@ -104,7 +104,9 @@ def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _person_table(rows: list[dict[str, Any]], *, count: int, show_identity: bool) -> SafeString:
+def _person_table(
+    rows: list[dict[str, Any]], *, paginator: CappedPaginator, show_identity: bool
+) -> SafeString:
     """The people list's table (``core.tables``: the rows in Python, not the template
     language, for the list's server time)."""
     sexes = {key: str(label) for key, label in Sex.choices}
@@ -127,7 +129,12 @@ def _person_table(rows: list[dict[str, Any]], *, count: int, show_identity: bool
         Column(_("Commune"), lambda row: row["commune"]),
         Column(_("Registered"), lambda row: row["registered"]),
     ]
-    caption = ngettext("%(n)s person", "%(n)s people", count) % {"n": count}
+    count = paginator.count
+    caption = (
+        _("More than %(n)s people") % {"n": paginator.limit}
+        if paginator.more
+        else ngettext("%(n)s person", "%(n)s people", count) % {"n": count}
+    )
     return table(caption=caption, columns=columns, rows=rows)
 
 
@@ -167,7 +174,8 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             for_list=True,
         )
     )
-    page = Paginator(people, PAGE_SIZE).get_page(page_number)
+    paginator = CappedPaginator(people, PAGE_SIZE, page_number=page_number)
+    page = paginator.get_page(page_number)
     if criteria:
         access.identity_search_record(request.user, criteria=criteria)
     identities = access.identities_for_list(request.user, page.object_list, names_only=True)
@@ -176,7 +184,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "table": _person_table(rows, count=page.paginator.count, show_identity=show_identity),
+        "table": _person_table(rows, paginator=paginator, show_identity=show_identity),
         "query": public,
         "filtered": form.is_bound,
         # Paging an identity search re-posts its terms instead of putting them in links.

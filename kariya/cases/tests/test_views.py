@@ -833,3 +833,27 @@ def test_case_page_query_count_does_not_grow_with_its_parts(client: Any, org_a: 
     for _ in range(3):
         add_parts()
     assert _queries(client, url) == few
+
+
+def test_a_long_case_list_says_more_than_instead_of_counting_every_case(
+    client: Any, org_a: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kariya.cases import views
+    from kariya.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_FLOOR", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    actor = org_a["caseworker"]
+    for _i in range(7):
+        open_case(actor)
+    client.force_login(actor)
+    first = client.get("/cases/").content.decode()
+    assert "More than 4 cases" in first
+    assert "Page 1 of more than 2" in first
+    assert 'href="?page=2"' in first
+    deep = client.get("/cases/?page=3").content.decode()
+    assert "More than 8 cases" not in deep and "7 cases" in deep
+    assert "Page 3 of 4" in deep
+    for sort in ("priority", "status"):
+        html = client.get(f"/cases/?sort={sort}").content.decode()
+        assert "More than 4 cases" in html, sort

@@ -341,6 +341,26 @@ def test_list_orders_and_paginates(login: Any, org_a: Any) -> None:
     assert by_code.index(codes[0]) < by_code.index(codes[2])
 
 
+def test_a_long_list_says_more_than_instead_of_counting_everyone(
+    login: Any, org_a: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kariya.core import paging
+    from kariya.people import views
+
+    monkeypatch.setattr(paging, "COUNT_FLOOR", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    user = org_a["caseworker"]
+    for _i in range(5):
+        register(user)
+    client = login(user)
+    first = client.get(reverse("people:person_list")).content.decode()
+    assert "More than 4 people" in first
+    assert "Page 1 of more than 2" in first
+    last = client.get(reverse("people:person_list"), {"page": "3"}).content.decode()
+    assert "5 people" in last and "More than" not in last
+    assert "Page 3 of 3" in last
+
+
 def test_empty_states(login: Any, org_a: Any) -> None:
     client = login(org_a["caseworker"])
     assert "No person registered yet." in client.get(reverse("people:person_list")).content.decode()
