@@ -23,6 +23,7 @@ from kariya.cases.priority import Priority
 from kariya.cases.workflow import ApprovalKind, ClosureReason, Status
 from kariya.codelists.models import Code
 from kariya.core import memo
+from kariya.core.choices import ReadyChoices
 from kariya.core.widgets import quick_selects
 from kariya.geo.models import AdminUnit
 
@@ -150,10 +151,12 @@ class CaseSearchForm(Form):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
     document = forms.CharField(label=_("Document number"), required=False, max_length=40)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + Status.choices
+        label=_("Status"), required=False, choices=ReadyChoices([("", _("All")), *Status.choices])
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", _("All"))] + Priority.choices
+        label=_("Priority"),
+        required=False,
+        choices=ReadyChoices([("", _("All")), *Priority.choices]),
     )
     # Plain choices from values (not model choice fields): building a model instance per
     # caseworker and per code on every list page showed in its server time. The chosen one is
@@ -163,7 +166,7 @@ class CaseSearchForm(Form):
     # showed in the list's server time; the chosen one is fetched in clean_commune.
     commune = forms.ChoiceField(label=_("Current commune"), required=False, choices=[])
     specific_need = forms.ChoiceField(label=_("Specific need"), required=False, choices=[])
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=ReadyChoices(SORT_CHOICES))
 
     def __init__(
         self,
@@ -181,20 +184,27 @@ class CaseSearchForm(Form):
             del self.fields["caseworker"]
         else:
             worker: Any = self.fields["caseworker"]
-            worker.choices = [
-                ("", _("All")),
-                *(
-                    (str(public_id), f"{first} {last}".strip() or username)
-                    for public_id, first, last, username in caseworkers.values_list(
-                        "public_id", "first_name", "last_name", "username"
-                    )
-                ),
-            ]
+            worker.choices = ReadyChoices(
+                [
+                    ("", _("All")),
+                    *(
+                        (str(public_id), f"{first} {last}".strip() or username)
+                        for public_id, first, last, username in caseworkers.values_list(
+                            "public_id", "first_name", "last_name", "username"
+                        )
+                    ),
+                ]
+            )
         need: Any = self.fields["specific_need"]
         language = (translation.get_language() or "fr")[:2]
-        need.choices = [("", _("All")), *memo.reference(("specific_needs", language), _needs)]
+        need.choices = memo.reference(
+            ("specific_need_choices", language),
+            lambda: ReadyChoices([("", _("All")), *_needs()]),
+        )
         commune: Any = self.fields["commune"]
-        commune.choices = [("", _("All")), *memo.reference(("communes",), _communes)]
+        commune.choices = memo.reference(
+            ("commune_choices",), lambda: ReadyChoices([("", _("All")), *_communes()])
+        )
 
     def clean_caseworker(self) -> User | None:
         public_id = self.cleaned_data.get("caseworker")

@@ -14,6 +14,8 @@ from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from kariya.core.choices import ReadyChoices
+
 
 def _attrs(attrs: dict[str, Any]) -> str:
     """Attributes in their order, as ``django/forms/widgets/attrs.html`` writes them: ``True``
@@ -34,17 +36,21 @@ class QuickSelect(forms.Select):
     Django's template rendering."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
-        choices: list[tuple[str, Any]] = [(str(key), label) for key, label in self.choices]
-        if any(isinstance(label, (list, tuple)) for _key, label in choices):
-            return super().render(name, value, attrs, renderer)
+        escaped: list[tuple[str, str, str]]
+        if isinstance(self.choices, ReadyChoices):
+            escaped = self.choices.escaped()  # kept with the choices (see ReadyChoices)
+        else:
+            choices = [(str(key), label) for key, label in self.choices]
+            if any(isinstance(label, (list, tuple)) for _key, label in choices):
+                return super().render(name, value, attrs, renderer)
+            # The standard library's escape per option (format_html, or Django's escape, per
+            # option cost as much as the choices' query).
+            escaped = [(key, html.escape(key), html.escape(str(label))) for key, label in choices]
         final = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        # One f-string and the standard library's escape per option (format_html, or Django's
-        # escape, per option cost as much as the choices' query).
         options = "".join(
-            f'<option value="{html.escape(key)}"{" selected" if key in selected else ""}>'
-            f"{html.escape(str(label))}</option>"
-            for key, label in choices
+            f'<option value="{key_}"{" selected" if key in selected else ""}>{label}</option>'
+            for key, key_, label in escaped
         )
         return mark_safe(  # noqa: S308 - every value above is escaped
             f'<select name="{escape(name)}"{_attrs(final)}>{options}</select>'

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from kariya.accounts.models import Office, Organisation
 from kariya.codelists.models import Code
 from kariya.core import memo
+from kariya.core.choices import ReadyChoices
 from kariya.core.widgets import quick_selects
 from kariya.geo import selectors as geo_selectors
 from kariya.geo.models import Country, Site
@@ -241,6 +242,11 @@ class PersonFilterForm(forms.Form):
         commune.empty_label = _("All")
         # Options rendered in Python: 266 communes through one template each cost tens of ms.
         quick_selects(self)
+        # ... from choices kept with their escaped HTML (the field still validates against its
+        # queryset): escaping 266 labels on every request showed too.
+        commune.widget.choices = memo.reference(
+            ("commune_choices_labelled",), lambda: ReadyChoices(iter(commune.choices))
+        )
         if not show_identity:
             for name in IDENTITY_FILTERS:
                 del self.fields[name]
