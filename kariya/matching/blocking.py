@@ -87,19 +87,19 @@ def pairs_in_blocks(keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
     keep = (sizes >= 2) & (sizes <= cap)
-    member = np.repeat(keep, sizes)
-    order = order[member]
-    group = np.repeat(np.arange(keep.sum()), sizes[keep])
     firsts, seconds = [], []
-    for d in range(1, int(sizes[keep].max(initial=1))):
-        same = group[d:] == group[:-d]
-        firsts.append(order[:-d][same])
-        seconds.append(order[d:][same])
+    # Blocks of the same size form a matrix (blocks × size): all their pairs at once.
+    for size in np.unique(sizes[keep]).tolist():
+        block_starts = starts[keep & (sizes == size)]
+        members = order[block_starts[:, None] + np.arange(size)[None, :]]
+        a, b = np.triu_indices(size, k=1)
+        firsts.append(members[:, a].ravel())
+        seconds.append(members[:, b].ravel())
     if not firsts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    a, b = np.concatenate(firsts), np.concatenate(seconds)
-    return np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    x, y = np.concatenate(firsts), np.concatenate(seconds)
+    return np.minimum(x, y).astype(np.int64), np.maximum(x, y).astype(np.int64)
 
 
 def candidate_pairs(
@@ -110,6 +110,8 @@ def candidate_pairs(
     keys = []
     for rule in rules:
         a, b = pairs_in_blocks(rule.key(e), cap)
-        keys.append(np.unique(a * n + b))
-    merged = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        keys.append(a * n + b)
+    merged = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    merged.sort()
+    merged = merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
     return merged // n, merged % n

@@ -21,8 +21,8 @@ from kariya.matching.records import Encoded, Encoder
 
 # Chosen on development data (generated Niger-style people, 20k and 100k; see README.md).
 DEFAULT_THRESHOLD = 0.5
-RANDOM_PAIRS = 300_000
-TRAINING_PAIRS = 1_500_000
+RANDOM_PAIRS = 150_000
+TRAINING_PAIRS = 400_000
 CHUNK = 2_000_000
 TRAINING_CAP = 200
 TRAINING_SESSIONS = (

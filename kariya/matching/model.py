@@ -31,7 +31,10 @@ def _radices() -> np.ndarray:
 def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct comparison patterns (as a levels matrix) and how many pairs have each."""
     codes = (gamma.astype(np.int64) + 1) @ _radices()
-    unique, counts = np.unique(codes, return_counts=True)
+    codes.sort()
+    first = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    unique = codes[first]
+    counts = np.diff(np.r_[np.flatnonzero(first), len(codes)])
     sizes = np.array([spec.n_levels + 1 for spec in FIELD_SPECS], dtype=np.int64)
     levels = (unique[:, None] // _radices()[None, :]) % sizes[None, :] - 1
     return levels.astype(np.int8), counts.astype(np.float64)
@@ -155,6 +158,19 @@ def estimate_m(
     return m, lam, iterations
 
 
+# Upper bounds on m of the "different" level, where EM cannot tell a person from a same-named
+# sibling sharing the household's phone, father and origin (conditional independence fails
+# there): a birth year more than two years off is rare for the same person.
+M_DIFFERENT_CEILING = {"birth": 0.03, "sex": 0.02}
+
+
+def _cap_first(m: np.ndarray, ceiling: float) -> np.ndarray:
+    if m[0] <= ceiling:
+        return m
+    rest = m[1:] / m[1:].sum() * (1 - ceiling)
+    return np.concatenate([[ceiling], rest])
+
+
 # Share of all true matches assumed to fall in the first session's blocks (same names, up to
 # spelling): the prior λ is the matches that session finds divided by it, as Splink does.
 FIRST_SESSION_RECALL = 0.8
@@ -190,6 +206,9 @@ def estimate(
         else:  # no session could estimate it: a mild prior that agreement means a match
             prior = 2.0 ** np.arange(FIELD_SPECS[k].n_levels)
             m_final.append(prior / prior.sum())
+    for name, ceiling in M_DIFFERENT_CEILING.items():
+        k = FIELD_NAMES.index(name)
+        m_final[k] = _cap_first(m_final[k], ceiling)
     all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
     return FellegiSunter(m=m_final, u=u, lam=lam, iterations=iterations)
