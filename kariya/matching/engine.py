@@ -20,10 +20,13 @@ from kariya.matching.names import VariantDictionary
 from kariya.matching.records import Encoded, Encoder
 
 # Chosen on development data (generated Niger-style people, 20k and 100k; see README.md).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.4
 RANDOM_PAIRS = 150_000
 TRAINING_PAIRS = 400_000
 CHUNK = 2_000_000
+PRIOR_AMONG_CANDIDATES = False
+TF_TYPICAL = "records"
+PRIOR_SAMPLE = 300_000
 TRAINING_CAP = 200
 TRAINING_SESSIONS = (
     (names_key, ("given_name", "family_name")),
@@ -99,8 +102,7 @@ class Matcher:
         random_gamma, _ = self.compare(ri[keep], rj[keep])
         progress("train", 1, 4)
         sessions = []
-        exact_sample = np.zeros((0, 3), dtype=np.int32)
-        gamma_sample = np.zeros((0, len(FIELD_SPECS)), dtype=np.int8)
+        tf_sample: tuple[np.ndarray, np.ndarray] | None = None
         for rule, blocked in TRAINING_SESSIONS:
             i, j = pairs_in_blocks(rule(self.data), TRAINING_CAP)
             size = len(i)
@@ -110,17 +112,22 @@ class Matcher:
             gamma, exact = self.compare(i, j)
             used = [spec.name not in blocked for spec in FIELD_SPECS]
             sessions.append((gamma, used, size))
-            if not len(gamma_sample):
-                gamma_sample, exact_sample = gamma, exact
+            if tf_sample is None:
+                tf_sample = (gamma, exact)
             progress("train", 1 + len(sessions), 4)
         model = estimate(sessions, random_gamma, n)
-        self._term_frequencies(model, gamma_sample, exact_sample)
+        self._term_frequencies(model, *tf_sample)
+        if PRIOR_AMONG_CANDIDATES:
+            model.lam = self._candidate_prior(model, rng)
         self.model = model
         return model
 
     def _term_frequencies(
         self, model: FellegiSunter, gamma: np.ndarray, exact: np.ndarray
     ) -> None:
+        """Name frequencies, and the typical frequency of a name shared by a matching pair
+        (geometric mean over the first session's pairs, weighted by their match probability):
+        a name as common as that gets no adjustment, a rarer one a bonus, a commoner a malus."""
         d = self.data
         names = np.concatenate([d.given, d.family])
         columns = {"given_name": names, "family_name": names, "father_name": d.father}
@@ -136,10 +143,36 @@ class Matcher:
             agree = exact[:, k] >= 0
             freq = np.maximum(table[exact[agree, k]], model.tf_floor[name])
             weight = p[agree]
-            if weight.sum() > 0:
-                model.tf_typical[name] = float(np.exp((weight * np.log(freq)).sum() / weight.sum()))
+            if TF_TYPICAL == "records":
+                present = table[table > 0]
+                typical = float((present * np.log(present)).sum())
+            elif weight.sum() > 0:
+                typical = (weight * np.log(freq)).sum() / weight.sum()
             else:
-                model.tf_typical[name] = float(np.exp(np.log(freq).mean())) if len(freq) else 1.0
+                typical = float(np.log(freq).mean()) if len(freq) else 0.0
+            model.tf_typical[name] = float(np.exp(typical))
+
+    def _candidate_prior(self, model: FellegiSunter, rng: np.random.Generator) -> float:
+        """The share of matches among candidate pairs, by EM on the mixing proportion alone
+        (Bayes factors fixed) over a sample of candidates. Unlike matches / all pairs it does
+        not shrink as 1/n, so one threshold serves 20k and 1M records alike."""
+        i, j = self.candidates()
+        if len(i) == 0:
+            return model.lam
+        if len(i) > PRIOR_SAMPLE:
+            pick = rng.choice(len(i), PRIOR_SAMPLE, replace=False)
+            i, j = i[pick], j[pick]
+        gamma, exact = self.compare(i, j)
+        model.lam = 0.5
+        log_bf = model.log_odds(gamma, exact)  # prior 1/2: log odds are the Bayes factors
+        lam = 0.1
+        for _ in range(200):
+            odds = np.exp(np.clip(log_bf + np.log(lam / (1 - lam)), -50, 50))
+            new = float(np.clip((odds / (1 + odds)).mean(), 1e-9, 0.5))
+            if abs(new - lam) < 1e-7:
+                break
+            lam = new
+        return lam
 
     def dedupe(self, threshold: float = DEFAULT_THRESHOLD, progress: Progress = _silent) -> Pairs:
         """Pairs of records scoring at least ``threshold`` (fits the model first if needed)."""

@@ -68,6 +68,7 @@ class FellegiSunter:
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_typical: dict[str, float] = field(default_factory=dict)
     tf_floor: dict[str, float] = field(default_factory=dict)
+    expected_matches: float = 0.0
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
@@ -211,4 +212,6 @@ def estimate(
         m_final[k] = _cap_first(m_final[k], ceiling)
     all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
-    return FellegiSunter(m=m_final, u=u, lam=lam, iterations=iterations)
+    return FellegiSunter(
+        m=m_final, u=u, lam=lam, iterations=iterations, expected_matches=expected_matches
+    )
