@@ -71,7 +71,7 @@ def _similarities(
     scorer: Callable[..., float],
     symmetric: bool,
 ) -> np.ndarray:
-    """Similarity of each (a[k], b[k]) pair of codes (both ≥ 0, different), once per distinct pair."""
+    """Similarity of each (a[k], b[k]) pair of codes (both ≥ 0), once per distinct pair."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
     lo, hi = (np.minimum(a, b), np.maximum(a, b)) if symmetric else (a, b)

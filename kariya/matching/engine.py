@@ -24,9 +24,6 @@ DEFAULT_THRESHOLD = 0.4
 RANDOM_PAIRS = 150_000
 TRAINING_PAIRS = 400_000
 CHUNK = 2_000_000
-PRIOR_AMONG_CANDIDATES = False
-TF_TYPICAL = "records"
-PRIOR_SAMPLE = 300_000
 TRAINING_CAP = 200
 TRAINING_SESSIONS = (
     (names_key, ("given_name", "family_name")),
@@ -102,37 +99,31 @@ class Matcher:
         random_gamma, _ = self.compare(ri[keep], rj[keep])
         progress("train", 1, 4)
         sessions = []
-        tf_sample: tuple[np.ndarray, np.ndarray] | None = None
         for rule, blocked in TRAINING_SESSIONS:
             i, j = pairs_in_blocks(rule(self.data), TRAINING_CAP)
             size = len(i)
             if size > TRAINING_PAIRS:
                 pick = rng.choice(size, TRAINING_PAIRS, replace=False)
                 i, j = i[pick], j[pick]
-            gamma, exact = self.compare(i, j)
+            gamma, _exact = self.compare(i, j)
             used = [spec.name not in blocked for spec in FIELD_SPECS]
             sessions.append((gamma, used, size))
-            if tf_sample is None:
-                tf_sample = (gamma, exact)
             progress("train", 1 + len(sessions), 4)
         model = estimate(sessions, random_gamma, n)
-        self._term_frequencies(model, *tf_sample)
-        if PRIOR_AMONG_CANDIDATES:
-            model.lam = self._candidate_prior(model, rng)
+        self._term_frequencies(model)
         self.model = model
         return model
 
-    def _term_frequencies(
-        self, model: FellegiSunter, gamma: np.ndarray, exact: np.ndarray
-    ) -> None:
-        """Name frequencies, and the typical frequency of a name shared by a matching pair
-        (geometric mean over the first session's pairs, weighted by their match probability):
-        a name as common as that gets no adjustment, a rarer one a bonus, a commoner a malus."""
+    def _term_frequencies(self, model: FellegiSunter) -> None:
+        """Name frequencies, and the typical frequency: the geometric mean of a record's name
+        frequency, exp(Σ tf·log tf). A name as common as that gets no adjustment, a rarer one
+        a bonus, a commoner one a malus. (Tried and dropped: Splink's Σ tf², which rewarded
+        rare family names shared by whole households; the mean over same-name training pairs,
+        which drifted with the file's size.)"""
         d = self.data
         names = np.concatenate([d.given, d.family])
         columns = {"given_name": names, "family_name": names, "father_name": d.father}
-        p = model.probability(gamma)
-        for k, name in enumerate(TF_FIELDS):
+        for name in TF_FIELDS:
             values = columns[name]
             values = values[values >= 0]
             if len(values) == 0:
@@ -140,39 +131,8 @@ class Matcher:
             table = np.bincount(values).astype(np.float64) / len(values)
             model.tf[name] = table
             model.tf_floor[name] = 1.0 / len(values)
-            agree = exact[:, k] >= 0
-            freq = np.maximum(table[exact[agree, k]], model.tf_floor[name])
-            weight = p[agree]
-            if TF_TYPICAL == "records":
-                present = table[table > 0]
-                typical = float((present * np.log(present)).sum())
-            elif weight.sum() > 0:
-                typical = (weight * np.log(freq)).sum() / weight.sum()
-            else:
-                typical = float(np.log(freq).mean()) if len(freq) else 0.0
-            model.tf_typical[name] = float(np.exp(typical))
-
-    def _candidate_prior(self, model: FellegiSunter, rng: np.random.Generator) -> float:
-        """The share of matches among candidate pairs, by EM on the mixing proportion alone
-        (Bayes factors fixed) over a sample of candidates. Unlike matches / all pairs it does
-        not shrink as 1/n, so one threshold serves 20k and 1M records alike."""
-        i, j = self.candidates()
-        if len(i) == 0:
-            return model.lam
-        if len(i) > PRIOR_SAMPLE:
-            pick = rng.choice(len(i), PRIOR_SAMPLE, replace=False)
-            i, j = i[pick], j[pick]
-        gamma, exact = self.compare(i, j)
-        model.lam = 0.5
-        log_bf = model.log_odds(gamma, exact)  # prior 1/2: log odds are the Bayes factors
-        lam = 0.1
-        for _ in range(200):
-            odds = np.exp(np.clip(log_bf + np.log(lam / (1 - lam)), -50, 50))
-            new = float(np.clip((odds / (1 + odds)).mean(), 1e-9, 0.5))
-            if abs(new - lam) < 1e-7:
-                break
-            lam = new
-        return lam
+            present = table[table > 0]
+            model.tf_typical[name] = float(np.exp((present * np.log(present)).sum()))
 
     def dedupe(self, threshold: float = DEFAULT_THRESHOLD, progress: Progress = _silent) -> Pairs:
         """Pairs of records scoring at least ``threshold`` (fits the model first if needed)."""
@@ -207,5 +167,7 @@ def dedupe(
     ids = matcher.data.ids
     return [
         (ids[a], ids[b], float(s))
-        for a, b, s in zip(pairs.left.tolist(), pairs.right.tolist(), pairs.score.tolist(), strict=True)
+        for a, b, s in zip(
+            pairs.left.tolist(), pairs.right.tolist(), pairs.score.tolist(), strict=True
+        )
     ]

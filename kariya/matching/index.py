@@ -16,6 +16,7 @@ from kariya.matching.blocking import RULES
 from kariya.matching.compare import FIELD_SPECS, compare
 from kariya.matching.engine import Matcher
 from kariya.matching.names import VariantDictionary
+from kariya.matching.records import Encoded
 
 # Records taken from one block of one rule: a lookup stays fast even for "Mohamed Moussa".
 LOOKUP_CAP = 200
@@ -55,7 +56,7 @@ class MatchIndex:
         matcher.fit()
         return cls(matcher)
 
-    def candidates_for(self, record: Mapping[str, object]) -> tuple[object, np.ndarray]:
+    def candidates_for(self, record: Mapping[str, object]) -> tuple[Encoded, np.ndarray]:
         query = self.matcher.encoder.encode_records([{"id": "", **record}], frozen=True)
         found = []
         for rule, (keys, order) in zip(RULES, self._keys, strict=True):

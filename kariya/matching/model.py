@@ -102,8 +102,9 @@ class FellegiSunter:
         for k, table in enumerate(self.weights()):
             out[:, k] = table[gamma[:, k].astype(np.int64) + 1]
         if exact is not None and self.tf:
+            adjustment = self.tf_adjustment(exact)
             for k, name in enumerate(TF_FIELDS):
-                out[:, FIELD_NAMES.index(name)] += self.tf_adjustment(exact)[:, k]
+                out[:, FIELD_NAMES.index(name)] += adjustment[:, k]
         return out
 
     def log_odds(self, gamma: np.ndarray, exact: np.ndarray | None = None) -> np.ndarray:

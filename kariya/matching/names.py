@@ -206,7 +206,9 @@ def variant_key(variant: str) -> str:
     return spelling_key("".join(fold_name(variant).split()))
 
 
-def load_variants(extra_rows: Iterable[tuple[str, str]] = (), path: Path | None = None) -> VariantDictionary:
+def load_variants(
+    extra_rows: Iterable[tuple[str, str]] = (), path: Path | None = None
+) -> VariantDictionary:
     """The shipped dictionary, extended by ``extra_rows`` (canonical, variant) — e.g. an admin's.
 
     Raises ``VariantConflictError`` when a row would merge two distinct canonical names.

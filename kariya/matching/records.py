@@ -21,7 +21,6 @@ from kariya.matching.names import (
     VariantDictionary,
     canonical_name,
     default_variants,
-    fold_name,
     name_skeleton,
 )
 
@@ -335,8 +334,7 @@ class Encoder:
         rows = list(records)
         ids = [str(r["id"]) for r in rows]
         columns = {
-            name: ["" if r.get(name) is None else str(r.get(name)) for r in rows]
-            for name in FIELDS
+            name: ["" if r.get(name) is None else str(r.get(name)) for r in rows] for name in FIELDS
         }
         return self.encode_columns(columns, ids, frozen=frozen)
 
@@ -346,8 +344,3 @@ class Encoder:
             return vocab.strings[code]
         assert encoded is not None  # noqa: S101 - codes past the end only come from a query
         return encoded.extra[vocab_name][code]
-
-
-def folded(value: str) -> str:
-    """A name folded for display in explanations (no canonicalisation)."""
-    return fold_name(value)

@@ -65,7 +65,10 @@ def test_em_recovers_the_parameters_of_a_known_mixture() -> None:
     n, share = 40_000, 0.25
     m_true = {"phone": np.array([0.1, 0.9]), "sex": np.array([0.05, 0.95])}
     u_true = {"phone": np.array([0.97, 0.03]), "sex": np.array([0.5, 0.5])}
-    birth_m, birth_u = np.array([0.02, 0.08, 0.2, 0.3, 0.4]), np.array([0.8, 0.08, 0.07, 0.04, 0.01])
+    birth_m, birth_u = (
+        np.array([0.02, 0.08, 0.2, 0.3, 0.4]),
+        np.array([0.8, 0.08, 0.07, 0.04, 0.01]),
+    )
     is_match = rng.random(n) < share
     gamma = np.full((n, len(FIELD_SPECS)), -1, dtype=np.int8)
     for name, m in (*m_true.items(), ("birth", birth_m)):
@@ -143,10 +146,22 @@ def test_lookup_finds_the_other_record_with_reasons(fitted: Matcher) -> None:
     }
     extra = Matcher.from_records(
         [
-            {"id": "x1", "given_name": "Mahamadou", "family_name": "Rhissa", "sex": "M",
-             "birth_date": "1988-01-01", "phone": "+227 90 00 00 01"},
-            {"id": "x2", "given_name": "Hadiza", "family_name": "Rhissa", "sex": "F",
-             "birth_date": "1995-06-01", "phone": "+227 90 00 00 01"},
+            {
+                "id": "x1",
+                "given_name": "Mahamadou",
+                "family_name": "Rhissa",
+                "sex": "M",
+                "birth_date": "1988-01-01",
+                "phone": "+227 90 00 00 01",
+            },
+            {
+                "id": "x2",
+                "given_name": "Hadiza",
+                "family_name": "Rhissa",
+                "sex": "F",
+                "birth_date": "1995-06-01",
+                "phone": "+227 90 00 00 01",
+            },
         ]
     )
     extra.model = fitted.model
