@@ -15,7 +15,7 @@ import numpy as np
 
 from kariya.matching.records import Encoded
 
-DEFAULT_CAP = 60
+DEFAULT_CAP = 25
 # Neighbours (by birth year and sex) paired within a block larger than the cap.
 WINDOW = 4
 
