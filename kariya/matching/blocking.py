@@ -48,10 +48,16 @@ def _date(e: Encoded) -> np.ndarray:
     return np.where(d > 0, small, -1)
 
 
+def _year_sex(e: Encoded) -> np.ndarray:
+    return e.year.astype(np.int64) * 3 + e.sex
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     key: Callable[[Encoded], np.ndarray]
+    # order of records within a block larger than the cap (neighbours are paired)
+    order: Callable[[Encoded], np.ndarray] = _year_sex
 
 
 def names_key(e: Encoded) -> np.ndarray:
@@ -75,6 +81,8 @@ RULES = (
     Rule("document", lambda e: e.document.astype(np.int64)),
     Rule("given+date", lambda e: _combine(e.given_skel, _date(e))),
     Rule("family+date", lambda e: _combine(e.family_skel, _date(e))),
+    Rule("date", lambda e: sex_date_key(e), lambda e: e.family_skel.astype(np.int64)),
+    Rule("address", lambda e: e.address.astype(np.int64), lambda e: e.given_skel.astype(np.int64)),
 )
 
 
@@ -125,9 +133,8 @@ def candidate_pairs(
     """Distinct candidate pairs (i < j) over all rules."""
     n = np.int64(len(e))
     keys = []
-    secondary = e.year.astype(np.int64) * 3 + e.sex
     for rule in rules:
-        a, b = pairs_in_blocks(rule.key(e), cap, secondary, WINDOW)
+        a, b = pairs_in_blocks(rule.key(e), cap, rule.order(e), WINDOW)
         keys.append(a * n + b)
     merged = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
     merged.sort()
