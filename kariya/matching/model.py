@@ -73,8 +73,10 @@ class FellegiSunter:
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
         out = []
-        for m, u in zip(self.m, self.u, strict=True):
+        for name, m, u in zip(FIELD_NAMES, self.m, self.u, strict=True):
             w = np.maximum.accumulate(np.log(m) - np.log(u))
+            if name in WEIGHT_CEILING:
+                w = np.minimum(w, WEIGHT_CEILING[name])
             out.append(np.concatenate([[0.0], w]))
         return out
 
@@ -173,6 +175,12 @@ def _cap_first(m: np.ndarray, ceiling: float) -> np.ndarray:
     return np.concatenate([[ceiling], rest])
 
 
+# Upper bounds on the weight of household-level fields: a phone or an address is shared by a
+# household, so agreeing on it is no stronger than agreeing on a name (u from random pairs
+# would make it outweigh two different given names and birth years: siblings).
+WEIGHT_CEILING = {"phone": 3.0, "address": 3.0}
+
+
 # Share of all true matches assumed to fall in the first session's blocks (same names, up to
 # spelling): the prior λ is the matches that session finds divided by it, as Splink does.
 FIRST_SESSION_RECALL = 0.8
@@ -216,3 +224,4 @@ def estimate(
     return FellegiSunter(
         m=m_final, u=u, lam=lam, iterations=iterations, expected_matches=expected_matches
     )
+
