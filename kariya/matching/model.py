@@ -21,6 +21,9 @@ from kariya.matching.compare import FIELD_SPECS, TF_FIELDS
 # Pseudo-count (as a share of the data) that keeps every probability off zero.
 SMOOTHING = 1e-4
 TF_CLIP = 3.0
+# A rare family or father's name is shared by a whole household: its bonus stays small, or
+# siblings would look like one person. The given name distinguishes them and keeps the full one.
+TF_BONUS_SHARED = 0.5
 
 
 def _radices() -> np.ndarray:
@@ -95,7 +98,8 @@ class FellegiSunter:
                 continue
             rows = exact[:, k] >= 0
             freq = self._tf_frequency(name, exact[rows, k])
-            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, TF_CLIP)
+            upper = TF_CLIP if name == "given_name" else TF_BONUS_SHARED
+            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, upper)
         return adj
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
