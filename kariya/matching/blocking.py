@@ -81,6 +81,7 @@ RULES = (
     Rule("document", lambda e: e.document.astype(np.int64)),
     Rule("given+date", lambda e: _combine(e.given_skel, _date(e))),
     Rule("family+date", lambda e: _combine(e.family_skel, _date(e))),
+    Rule("given+family prefix", lambda e: _combine(e.given_skel, e.family_prefix)),
     Rule("date", lambda e: sex_date_key(e), lambda e: e.family_skel.astype(np.int64)),
     Rule("address", lambda e: e.address.astype(np.int64), lambda e: e.given_skel.astype(np.int64)),
 )
