@@ -21,8 +21,8 @@ from kariya.matching.compare import FIELD_SPECS, TF_FIELDS
 # Pseudo-count (as a share of the data) that keeps every probability off zero.
 SMOOTHING = 1e-4
 TF_CLIP = 3.0
-# A rare family or father's name is shared by a whole household: its bonus stays small, or
-# siblings would look like one person. The given name distinguishes them and keeps the full one.
+# A rare family or father's name is shared by a whole household: unless the given names agree
+# too, its bonus stays small, or siblings would look like one person.
 TF_BONUS_SHARED = 0.5
 
 
@@ -93,12 +93,15 @@ class FellegiSunter:
     def tf_adjustment(self, exact: np.ndarray) -> np.ndarray:
         """Per pair and TF field, log(typical frequency / frequency of the shared value)."""
         adj = np.zeros(exact.shape, dtype=np.float64)
+        given_agrees = exact[:, 0] >= 0
         for k, name in enumerate(TF_FIELDS):
             if name not in self.tf:
                 continue
             rows = exact[:, k] >= 0
             freq = self._tf_frequency(name, exact[rows, k])
-            upper = TF_CLIP if name == "given_name" else TF_BONUS_SHARED
+            upper = np.full(int(rows.sum()), TF_CLIP)
+            if name != "given_name":
+                upper[~given_agrees[rows]] = TF_BONUS_SHARED
             adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, upper)
         return adj
 
@@ -228,4 +231,3 @@ def estimate(
     return FellegiSunter(
         m=m_final, u=u, lam=lam, iterations=iterations, expected_matches=expected_matches
     )
-

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from kariya.matching.engine import DEFAULT_THRESHOLD
 from kariya.matching.tests.people import f1, people, true_pairs, write_csv
 
 HEADER = "id,given_name,family_name,sex,birth_date,phone\n"
@@ -21,6 +22,10 @@ TWINS = (
 
 
 def run(path: Path, out: Path, *args: str) -> list[list[str]]:
+    """The command in English; on these few-row files (too small for EM to estimate much) with
+    a low threshold unless one is given."""
+    if "--threshold" not in args:
+        args = (*args, "--threshold", "0.3")
     with translation.override("en"):
         call_command("match", str(path), "--output", str(out), *args)
     with out.open(encoding="utf-8", newline="") as handle:
@@ -33,7 +38,7 @@ def test_gzip_input_gives_pairs(tmp_path: Path) -> None:
     rows = run(path, tmp_path / "pairs.csv")
     assert rows[0] == ["id_1", "id_2", "score"]
     assert [r[:2] for r in rows[1:]] == [["1", "2"]]
-    assert 0.4 <= float(rows[1][2]) <= 1.0
+    assert 0.3 <= float(rows[1][2]) <= 1.0
 
 
 def test_utf8_with_bom(tmp_path: Path) -> None:
@@ -143,6 +148,6 @@ def test_generated_file_reaches_f1(tmp_path: Path) -> None:
     rows = people(2000, seed=5)
     path = tmp_path / "people.csv.gz"
     write_csv(path, rows, truth=False)
-    pairs = run(path, tmp_path / "pairs.csv")
+    pairs = run(path, tmp_path / "pairs.csv", "--threshold", str(DEFAULT_THRESHOLD))
     precision, recall, score = f1({(a, b) for a, b, _ in pairs[1:]}, true_pairs(rows))
     assert score >= 0.85, (precision, recall, score)
