@@ -19,9 +19,9 @@ import phonenumbers
 
 from kariya.matching.names import (
     VariantDictionary,
-    canonical_name,
     default_variants,
-    name_skeleton,
+    name_tokens,
+    skeleton,
 )
 
 FIELDS = (
@@ -182,8 +182,9 @@ class Encoder:
     def name(self, raw: str) -> tuple[str, str]:
         found = self._name_cache.get(raw)
         if found is None:
-            canon = canonical_name(raw, self.variants)
-            found = (canon, name_skeleton(canon))
+            tokens = name_tokens(raw, self.variants)
+            # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
+            found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
             self._name_cache[raw] = found
         return found
 
