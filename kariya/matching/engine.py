@@ -20,7 +20,7 @@ from kariya.matching.names import VariantDictionary
 from kariya.matching.records import Encoded, Encoder
 
 # Chosen on development data (generated Niger-style people, 20k and 100k; see README.md).
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.8
 RANDOM_PAIRS = 100_000
 TRAINING_PAIRS = 200_000
 CHUNK = 2_000_000

@@ -21,6 +21,9 @@ from kariya.matching.compare import FIELD_SPECS, TF_FIELDS
 # Pseudo-count (as a share of the data) that keeps every probability off zero.
 SMOOTHING = 1e-4
 TF_CLIP = 3.0
+# A common name's malus is bounded tighter than a rare name's bonus: "Mahamadou Mahamadou" is
+# common, but two records of it with the same birth year are still often one person.
+TF_MALUS = 2.0
 # A rare family or father's name is shared by a whole household: unless the given names agree
 # too, its bonus stays small, or siblings would look like one person.
 TF_BONUS_SHARED = 0.5
@@ -102,7 +105,7 @@ class FellegiSunter:
             upper = np.full(int(rows.sum()), TF_CLIP)
             if name != "given_name":
                 upper[~given_agrees[rows]] = TF_BONUS_SHARED
-            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, upper)
+            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_MALUS, upper)
         return adj
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
