@@ -185,10 +185,11 @@ def _cap_first(m: np.ndarray, ceiling: float) -> np.ndarray:
     return np.concatenate([[ceiling], rest])
 
 
-# Upper bounds on the weight of household-level fields: a phone or an address is shared by a
-# household, so agreeing on it is no stronger than agreeing on a name (u from random pairs
-# would make it outweigh two different given names and birth years: siblings).
-WEIGHT_CEILING = {"phone": 3.0, "address": 3.0}
+# Upper bound on the weight of a shared phone: households share one, so agreeing on it is no
+# stronger than agreeing on a name (u from random pairs would make it outweigh two different
+# given names and birth years: siblings). Addresses are left free: capping them cost FEBRL
+# recall, and in Niger-style data they are rarely both filled.
+WEIGHT_CEILING = {"phone": 3.0}
 
 
 # Share of all true matches assumed to fall in the first session's blocks (same names, up to
