@@ -82,15 +82,26 @@ def person_has_basis_for_services(person: Person) -> bool:
     return bool(person.legal_basis) or consent_has(person, ConsentScope.SERVICES)
 
 
-def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any]:
-    """Ids of the persons having every one of ``keys`` of ``kind``."""
-    return (
+INLINE_IDS = 500
+"""Up to this many persons found by their keys, their ids go into the search as values."""
+
+
+def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any] | list[int]:
+    """Ids of the persons having every one of ``keys`` of ``kind``.
+
+    Read at once when they are few (``INLINE_IDS``): a list page runs its search twice (the
+    count and the page), and grouping a common name's postings cost 4–6 ms each time at a
+    million people. Otherwise a subquery, so a search that matches thousands stays one query.
+    """
+    query = (
         PersonSearchKey.objects.filter(organisation_id=organisation_id, kind=kind, key__in=keys)
         .values("person_id")
         .annotate(found=Count("key", distinct=True))
         .filter(found=len(keys))
-        .values("person_id")
+        .values_list("person_id", flat=True)
     )
+    ids = list(query[: INLINE_IDS + 1])
+    return ids if len(ids) <= INLINE_IDS else query
 
 
 SEARCH_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -136,8 +147,9 @@ def person_search(
     of the migration profile) filter the pseudonymous core. Searching by name, phone or
     document reveals identity, so it needs ``people.view_identity``; by case code,
     ``people.view``. An unreadable phone number matches nobody. ``for_list``: load only what
-    the people list shows (``LIST_FIELDS``, the nationalities' names). Not evaluated: paginate
-    it.
+    the people list shows (``LIST_FIELDS``, the nationalities' names). The people themselves
+    are not read: paginate the result (the ids found by name, phone or document are, one query,
+    when there are at most ``INLINE_IDS`` of them).
     """
     if not can(actor, VIEW):
         return Person.objects.none()  # type: ignore[no-any-return]

@@ -247,7 +247,7 @@ def test_search_query_count_does_not_grow_with_results(
         register(org_a["caseworker"], given_names=given)
     worker = org_a["caseworker"]
     worker.role_codes()  # loaded with the user on a real request
-    with django_assert_num_queries(2):  # people with their joins, nationalities
+    with django_assert_num_queries(3):  # the ids found by their keys, people, nationalities
         rows = list(selectors.person_search(actor=worker, text="moussa"))
         for person in rows:
             _ = (
