@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",
+    "kariya.matching",
     "kariya.core.admin_site.KariyaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,152 @@
+"""Reading a CSV of people for ``kariya match``: compression, encoding, column mapping.
+
+Encoding rule: the bytes are decoded as UTF-8 (a BOM is dropped); if that fails they are read as
+Latin-1 only when plausible — no NUL byte and no byte in 0x80–0x9F (C1 controls, which real
+Latin-1 text does not use but UTF-16, Windows-1252 quotes and binary files do). Anything else is
+refused, naming the line of the first byte that is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from kariya.matching.records import FIELDS
+
+_C1_OR_NUL = re.compile(rb"[\x00\x80-\x9f]")
+
+
+class InputError(Exception):
+    """A problem with the input file, explained for the user (translated)."""
+
+
+@dataclass
+class Table:
+    ids: list[str]
+    columns: dict[str, list[str]]
+    rows: list[int]  # line number of each record in the file
+    encoding: str
+    absent: list[str]  # default columns the file does not have
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2)
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as handle:
+                return handle.read()
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(_("Input file not found: %(path)s") % {"path": path}) from exc
+    except (OSError, EOFError) as exc:
+        raise InputError(_("Cannot read the input file (damaged gzip file?).")) from exc
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) by the rule in the module docstring, or InputError."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if not _C1_OR_NUL.search(data):
+            return data.decode("latin-1"), "latin-1"
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            _(
+                "Line %(line)d: the file is neither UTF-8 nor Latin-1. Save it as UTF-8 and "
+                "try again."
+            )
+            % {"line": line}
+        ) from exc
+
+
+def parse_mapping(spec: str | None) -> dict[str, list[str]]:
+    """``given_name=prenom,address=rue+ville`` → {field: [source columns]}."""
+    mapping: dict[str, list[str]] = {}
+    if not spec:
+        return mapping
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise InputError(
+                _("--columns: %(item)s is not of the form field=column.") % {"item": item.strip()}
+            )
+        target, source = (part.strip() for part in item.split("=", 1))
+        if target != "id" and target not in FIELDS:
+            raise InputError(
+                _("--columns: unknown field %(field)s (known: %(known)s).")
+                % {"field": target, "known": ", ".join(("id", *FIELDS))}
+            )
+        mapping[target] = [s.strip() for s in source.split("+") if s.strip()]
+    return mapping
+
+
+def read_table(path: Path, columns: str | None = None) -> Table:
+    text, encoding = decode(read_bytes(path))
+    mapping = parse_mapping(columns)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration as exc:
+        raise InputError(_("The input file is empty.")) from exc
+    except csv.Error as exc:
+        raise InputError(_("Line 1: unreadable CSV header.")) from exc
+    position = {name: k for k, name in enumerate(header)}
+    sources: dict[str, list[int]] = {}
+    for target in ("id", *FIELDS):
+        names = mapping.get(target, [target])
+        missing = [name for name in names if name not in position]
+        if target in mapping and missing:
+            raise InputError(
+                _("--columns: the file has no column %(column)s.") % {"column": missing[0]}
+            )
+        if not missing:
+            sources[target] = [position[name] for name in names]
+    if "id" not in sources:
+        raise InputError(
+            _("The file has no %(column)s column (use --columns id=…).")
+            % {"column": mapping.get("id", ["id"])[0]}
+        )
+    ids: list[str] = []
+    rows: list[int] = []
+    values: dict[str, list[str]] = {name: [] for name in FIELDS if name in sources}
+    seen: dict[str, int] = {}
+    id_col = sources["id"][0]
+    try:
+        for record in reader:
+            if not any(record):
+                continue
+            line = reader.line_num
+            width = len(record)
+            rid = record[id_col].strip() if id_col < width else ""
+            if not rid:
+                raise InputError(_("Line %(line)d: the id is empty.") % {"line": line})
+            if rid in seen:
+                raise InputError(
+                    _("Line %(line)d: the id is already used on line %(first)d.")
+                    % {"line": line, "first": seen[rid]}
+                )
+            seen[rid] = line
+            ids.append(rid)
+            rows.append(line)
+            for name, cols in values.items():
+                idx = sources[name]
+                if len(idx) == 1:
+                    k = idx[0]
+                    cols.append(record[k].strip() if k < width else "")
+                else:
+                    cols.append(" ".join(record[k].strip() for k in idx if k < width).strip())
+    except csv.Error as exc:
+        raise InputError(
+            _("Line %(line)d: unreadable CSV (%(error)s).")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
+    absent = [name for name in FIELDS if name not in sources]
+    return Table(ids=ids, columns=values, rows=rows, encoding=encoding, absent=absent)

@@ -1,0 +1,178 @@
+"""Batch deduplication: block, compare, estimate the model by EM, score (see README.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kariya.matching.blocking import (
+    DEFAULT_CAP,
+    candidate_pairs,
+    names_key,
+    pairs_in_blocks,
+    sex_date_key,
+)
+from kariya.matching.compare import FIELD_SPECS, TF_FIELDS, compare
+from kariya.matching.model import FellegiSunter, estimate
+from kariya.matching.names import VariantDictionary
+from kariya.matching.records import Encoded, Encoder
+
+# Chosen on development data (generated Niger-style people, 20k and 100k; see README.md).
+DEFAULT_THRESHOLD = 0.5
+RANDOM_PAIRS = 150_000
+TRAINING_PAIRS = 400_000
+CHUNK = 2_000_000
+TRAINING_CAP = 200
+TRAINING_SESSIONS = (
+    (names_key, ("given_name", "family_name")),
+    (sex_date_key, ("sex", "birth")),
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class Pairs:
+    """Matched pairs as parallel arrays of record positions and scores."""
+
+    left: np.ndarray
+    right: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+class Matcher:
+    """A coded data set and the model fitted on it."""
+
+    def __init__(self, encoder: Encoder, data: Encoded, cap: int = DEFAULT_CAP) -> None:
+        self.encoder = encoder
+        self.data = data
+        self.cap = cap
+        self.model: FellegiSunter | None = None
+        self._candidates: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Mapping[str, object]], variants: VariantDictionary | None = None
+    ) -> Matcher:
+        encoder = Encoder(variants)
+        return cls(encoder, encoder.encode_records(records))
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Sequence[str]],
+        ids: Sequence[str],
+        rows: Sequence[int] | None = None,
+        variants: VariantDictionary | None = None,
+    ) -> Matcher:
+        encoder = Encoder(variants)
+        return cls(encoder, encoder.encode_columns(columns, ids, rows))
+
+    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._candidates is None:
+            self._candidates = candidate_pairs(self.data, self.cap)
+        return self._candidates
+
+    def compare(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return compare(self.encoder, self.data, i, self.data, j)
+
+    def fit(self, seed: int = 0, progress: Progress = _silent) -> FellegiSunter:
+        """Estimate the model on this data set: u from random pairs, m by EM in two sessions
+        (pairs sharing names: m of the other fields; pairs sharing a birth date and sex: m of
+        the names), the prior from the matches expected among same-name pairs."""
+        rng = np.random.default_rng(seed)
+        n = len(self.data)
+        progress("train", 0, 4)
+        k = min(RANDOM_PAIRS, max(n * (n - 1) // 2, 1))
+        ri = rng.integers(0, max(n, 1), k)
+        rj = rng.integers(0, max(n, 1), k)
+        keep = ri != rj
+        random_gamma, _ = self.compare(ri[keep], rj[keep])
+        progress("train", 1, 4)
+        sessions = []
+        exact_sample = np.zeros((0, 3), dtype=np.int32)
+        gamma_sample = np.zeros((0, len(FIELD_SPECS)), dtype=np.int8)
+        for rule, blocked in TRAINING_SESSIONS:
+            i, j = pairs_in_blocks(rule(self.data), TRAINING_CAP)
+            size = len(i)
+            if size > TRAINING_PAIRS:
+                pick = rng.choice(size, TRAINING_PAIRS, replace=False)
+                i, j = i[pick], j[pick]
+            gamma, exact = self.compare(i, j)
+            used = [spec.name not in blocked for spec in FIELD_SPECS]
+            sessions.append((gamma, used, size))
+            if not len(gamma_sample):
+                gamma_sample, exact_sample = gamma, exact
+            progress("train", 1 + len(sessions), 4)
+        model = estimate(sessions, random_gamma, n)
+        self._term_frequencies(model, gamma_sample, exact_sample)
+        self.model = model
+        return model
+
+    def _term_frequencies(
+        self, model: FellegiSunter, gamma: np.ndarray, exact: np.ndarray
+    ) -> None:
+        d = self.data
+        names = np.concatenate([d.given, d.family])
+        columns = {"given_name": names, "family_name": names, "father_name": d.father}
+        p = model.probability(gamma)
+        for k, name in enumerate(TF_FIELDS):
+            values = columns[name]
+            values = values[values >= 0]
+            if len(values) == 0:
+                continue
+            table = np.bincount(values).astype(np.float64) / len(values)
+            model.tf[name] = table
+            model.tf_floor[name] = 1.0 / len(values)
+            agree = exact[:, k] >= 0
+            freq = np.maximum(table[exact[agree, k]], model.tf_floor[name])
+            weight = p[agree]
+            if weight.sum() > 0:
+                model.tf_typical[name] = float(np.exp((weight * np.log(freq)).sum() / weight.sum()))
+            else:
+                model.tf_typical[name] = float(np.exp(np.log(freq).mean())) if len(freq) else 1.0
+
+    def dedupe(self, threshold: float = DEFAULT_THRESHOLD, progress: Progress = _silent) -> Pairs:
+        """Pairs of records scoring at least ``threshold`` (fits the model first if needed)."""
+        if self.model is None:
+            self.fit(progress=progress)
+        assert self.model is not None  # noqa: S101 - set by fit
+        i, j = self.candidates()
+        kept_i, kept_j, kept_s = [], [], []
+        for start in range(0, len(i), CHUNK):
+            ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
+            gamma, exact = self.compare(ci, cj)
+            score = self.model.probability(gamma, exact)
+            keep = score >= threshold
+            kept_i.append(ci[keep])
+            kept_j.append(cj[keep])
+            kept_s.append(score[keep])
+            progress("score", min(start + CHUNK, len(i)), len(i))
+        if not kept_i:
+            empty = np.zeros(0, dtype=np.int64)
+            return Pairs(empty, empty, np.zeros(0))
+        return Pairs(np.concatenate(kept_i), np.concatenate(kept_j), np.concatenate(kept_s))
+
+
+def dedupe(
+    records: Iterable[Mapping[str, object]],
+    threshold: float = DEFAULT_THRESHOLD,
+    variants: VariantDictionary | None = None,
+) -> list[tuple[str, str, float]]:
+    """(id_1, id_2, score) of the likely duplicates among plain-dict records."""
+    matcher = Matcher.from_records(records, variants)
+    pairs = matcher.dedupe(threshold)
+    ids = matcher.data.ids
+    return [
+        (ids[a], ids[b], float(s))
+        for a, b, s in zip(pairs.left.tolist(), pairs.right.tolist(), pairs.score.tolist(), strict=True)
+    ]

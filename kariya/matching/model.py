@@ -1,0 +1,214 @@
+"""Fellegi–Sunter scoring with parameters estimated from the data (see README.md, "Model").
+
+- u (how often non-matches agree at each level) starts from random record pairs, as Splink does;
+- m (how often matches do), u and the share of matches λ among candidate pairs are then
+  re-estimated by expectation–maximisation over the candidate pairs (grouped by comparison
+  pattern, so an iteration costs the number of distinct patterns, not of pairs);
+- agreement on a name is worth more for a rare name than for "Mohamed": the exact-agreement
+  weight is adjusted by log(typical frequency / this name's frequency) (term frequency).
+
+The score is the posterior match probability, logistic(logit λ + Σ weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kariya.matching.compare import FIELD_SPECS, TF_FIELDS
+
+# Pseudo-count (as a share of the data) that keeps every probability off zero.
+SMOOTHING = 1e-4
+TF_CLIP = 3.0
+
+
+def _radices() -> np.ndarray:
+    sizes = np.array([spec.n_levels + 1 for spec in FIELD_SPECS], dtype=np.int64)
+    return np.concatenate([[1], np.cumprod(sizes)[:-1]])
+
+
+def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct comparison patterns (as a levels matrix) and how many pairs have each."""
+    codes = (gamma.astype(np.int64) + 1) @ _radices()
+    codes.sort()
+    first = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    unique = codes[first]
+    counts = np.diff(np.r_[np.flatnonzero(first), len(codes)])
+    sizes = np.array([spec.n_levels + 1 for spec in FIELD_SPECS], dtype=np.int64)
+    levels = (unique[:, None] // _radices()[None, :]) % sizes[None, :] - 1
+    return levels.astype(np.int8), counts.astype(np.float64)
+
+
+def level_frequencies(levels: np.ndarray, weights: np.ndarray) -> list[np.ndarray]:
+    """Per field, the weighted share of each level among non-empty comparisons."""
+    out = []
+    for k, spec in enumerate(FIELD_SPECS):
+        col = levels[:, k]
+        present = col >= 0
+        counts = np.bincount(col[present], weights=weights[present], minlength=spec.n_levels)
+        total = counts.sum()
+        counts = counts + SMOOTHING * max(total, 1.0)
+        out.append(counts / counts.sum())
+    return out
+
+
+def _log_table(probs: list[np.ndarray]) -> list[np.ndarray]:
+    # index 0 is "empty" (contributes nothing), then the levels
+    return [np.concatenate([[0.0], np.log(p)]) for p in probs]
+
+
+@dataclass
+class FellegiSunter:
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    lam: float
+    iterations: int = 0
+    # term frequencies of name codes (per TF field) and their typical value among agreeing pairs
+    tf: dict[str, np.ndarray] = field(default_factory=dict)
+    tf_typical: dict[str, float] = field(default_factory=dict)
+    tf_floor: dict[str, float] = field(default_factory=dict)
+
+    def weights(self) -> list[np.ndarray]:
+        """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
+        out = []
+        for m, u in zip(self.m, self.u, strict=True):
+            w = np.maximum.accumulate(np.log(m) - np.log(u))
+            out.append(np.concatenate([[0.0], w]))
+        return out
+
+    def _tf_frequency(self, name: str, codes: np.ndarray) -> np.ndarray:
+        table, floor = self.tf[name], self.tf_floor[name]
+        freq = np.full(len(codes), floor)
+        inside = codes < len(table)
+        freq[inside] = np.maximum(table[codes[inside]], floor)
+        return freq
+
+    def tf_adjustment(self, exact: np.ndarray) -> np.ndarray:
+        """Per pair and TF field, log(typical frequency / frequency of the shared value)."""
+        adj = np.zeros(exact.shape, dtype=np.float64)
+        for k, name in enumerate(TF_FIELDS):
+            if name not in self.tf:
+                continue
+            rows = exact[:, k] >= 0
+            freq = self._tf_frequency(name, exact[rows, k])
+            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, TF_CLIP)
+        return adj
+
+    def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
+        """Per pair and field, the weight (log Bayes factor) of its level, TF included."""
+        out = np.empty(gamma.shape, dtype=np.float64)
+        for k, table in enumerate(self.weights()):
+            out[:, k] = table[gamma[:, k].astype(np.int64) + 1]
+        if exact is not None and self.tf:
+            for k, name in enumerate(TF_FIELDS):
+                out[:, FIELD_NAMES.index(name)] += self.tf_adjustment(exact)[:, k]
+        return out
+
+    def log_odds(self, gamma: np.ndarray, exact: np.ndarray | None = None) -> np.ndarray:
+        total = np.full(len(gamma), np.log(self.lam / (1 - self.lam)))
+        for k, table in enumerate(self.weights()):
+            total += table[gamma[:, k].astype(np.int64) + 1]
+        if exact is not None and self.tf:
+            total += self.tf_adjustment(exact).sum(axis=1)
+        return total
+
+    def probability(self, gamma: np.ndarray, exact: np.ndarray | None = None) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.log_odds(gamma, exact)))
+
+
+FIELD_NAMES = [spec.name for spec in FIELD_SPECS]
+
+
+def estimate_m(
+    gamma: np.ndarray,
+    u: list[np.ndarray],
+    used: list[bool],
+    max_iter: int = 60,
+    tol: float = 1e-5,
+) -> tuple[list[np.ndarray], float, int]:
+    """One EM session (as Splink's): pairs blocked on some fields, u fixed from random pairs,
+    m of the other fields (``used``) and the share of matches λ among these pairs estimated.
+
+    Fields the pairs were blocked on agree by construction and stay out of the likelihood."""
+    levels, counts = patterns(gamma)
+    index = levels.astype(np.int64) + 1
+    total = counts.sum()
+    m = [np.asarray(1.5 ** np.arange(len(x)) * x**0.5) for x in u]
+    m = [x / x.sum() for x in m]
+    lam = 0.3
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - returned
+        log_m, log_u = _log_table(m), _log_table(u)
+        score = np.full(len(levels), np.log(lam / (1 - lam)))
+        for k in range(len(FIELD_SPECS)):
+            if used[k]:
+                score += log_m[k][index[:, k]] - log_u[k][index[:, k]]
+        p = 1.0 / (1.0 + np.exp(-score))
+        new_lam = float(np.clip((counts * p).sum() / total, 1e-9, 1 - 1e-9))
+        new_m = level_frequencies(levels, counts * p)
+        change = max(
+            abs(new_lam - lam),
+            max(float(np.abs(a - b).max()) for a, b, k in zip(new_m, m, used, strict=True) if k),
+        )
+        m = [nm if k else om for nm, om, k in zip(new_m, m, used, strict=True)]
+        lam = new_lam
+        if change < tol:
+            break
+    return m, lam, iterations
+
+
+# Upper bounds on m of the "different" level, where EM cannot tell a person from a same-named
+# sibling sharing the household's phone, father and origin (conditional independence fails
+# there): a birth year more than two years off is rare for the same person.
+M_DIFFERENT_CEILING = {"birth": 0.03, "sex": 0.02}
+
+
+def _cap_first(m: np.ndarray, ceiling: float) -> np.ndarray:
+    if m[0] <= ceiling:
+        return m
+    rest = m[1:] / m[1:].sum() * (1 - ceiling)
+    return np.concatenate([[ceiling], rest])
+
+
+# Share of all true matches assumed to fall in the first session's blocks (same names, up to
+# spelling): the prior λ is the matches that session finds divided by it, as Splink does.
+FIRST_SESSION_RECALL = 0.8
+
+
+def estimate(
+    sessions: list[tuple[np.ndarray, list[bool], int]],
+    gamma_random: np.ndarray,
+    n_records: int,
+) -> FellegiSunter:
+    """u from random pairs; m from EM sessions (pairs, fields used, how many pairs the
+    session's rule gives in all) averaged per field; the prior λ (two random records match)
+    from the matches the first session expects among all its rule's pairs."""
+    r_levels, r_counts = patterns(gamma_random)
+    u = level_frequencies(r_levels, r_counts)
+    collected: list[list[np.ndarray]] = [[] for _ in FIELD_SPECS]
+    iterations = 0
+    expected_matches = 0.0
+    for number, (gamma, used, size) in enumerate(sessions):
+        if len(gamma) == 0:
+            continue
+        m, lam, its = estimate_m(gamma, u, used)
+        if number == 0:
+            expected_matches = lam * size / FIRST_SESSION_RECALL
+        iterations += its
+        for k, flag in enumerate(used):
+            if flag:
+                collected[k].append(m[k])
+    m_final = []
+    for k, found in enumerate(collected):
+        if found:
+            m_final.append(np.mean(found, axis=0))
+        else:  # no session could estimate it: a mild prior that agreement means a match
+            prior = 2.0 ** np.arange(FIELD_SPECS[k].n_levels)
+            m_final.append(prior / prior.sum())
+    for name, ceiling in M_DIFFERENT_CEILING.items():
+        k = FIELD_NAMES.index(name)
+        m_final[k] = _cap_first(m_final[k], ceiling)
+    all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
+    lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
+    return FellegiSunter(m=m_final, u=u, lam=lam, iterations=iterations)

@@ -1,0 +1,353 @@
+"""People records (plain dicts or columns of strings) turned into integer-coded numpy arrays.
+
+Every distinct raw value is normalised once (names through ``names``, phones, dates, documents)
+and given an integer code in a vocabulary shared by the whole data set, so that comparisons and
+blocking work on integer arrays. Problems in the data (an impossible date, a record with no
+name) are collected as ``Issue``s naming the row; the value is then treated as empty.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import phonenumbers
+
+from kariya.matching.names import (
+    VariantDictionary,
+    canonical_name,
+    default_variants,
+    fold_name,
+    name_skeleton,
+)
+
+FIELDS = (
+    "given_name",
+    "family_name",
+    "father_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "nationality",
+    "origin",
+    "address",
+    "phone",
+    "document_number",
+)
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+_SEX = {
+    "m": 1,
+    "male": 1,
+    "h": 1,
+    "homme": 1,
+    "masculin": 1,
+    "f": 2,
+    "female": 2,
+    "femme": 2,
+    "feminin": 2,
+}
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_NOT_DOC = re.compile(r"[^0-9A-Z]+")
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found in one row; ``row`` is the caller's row number (CSV line)."""
+
+    row: int
+    field: str
+    problem: str  # "no_name", "bad_date", "bad_year"
+
+
+class Vocab:
+    """Strings ↔ integer codes, append-only."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.strings: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def add(self, value: str) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            code = len(self.strings)
+            self.codes[value] = code
+            self.strings.append(value)
+        return code
+
+
+def normalise_phone(raw: str, region: str = "NE") -> str:
+    """Digits of a phone in E.164 without "+": "+227 90 12 34 56" and "0022790123456" agree.
+
+    Niger's own forms (8 digits, with 227, 00227 or +227) take a fast path; anything else goes
+    through ``phonenumbers`` with Niger as the default region.
+    """
+    digits = _NOT_DIGIT.sub("", raw)
+    if not digits:
+        return ""
+    if digits.startswith("00"):
+        digits = digits[2:]
+    elif raw.lstrip().startswith("+"):
+        pass
+    elif len(digits) == 8:
+        return "227" + digits
+    if digits.startswith("227") and len(digits) == 11:
+        return digits
+    try:
+        parsed = phonenumbers.parse("+" + digits if len(digits) > 8 else digits, region)
+    except phonenumbers.NumberParseException:
+        return digits
+    return f"{parsed.country_code}{parsed.national_number}"
+
+
+def fold_text(text: str) -> str:
+    """Free text (origin, address): lower case, no accents, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(t for t in _NOT_ALNUM.split(stripped) if t)
+
+
+def parse_date(raw: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY, or None if not a real date."""
+    text = raw.strip()
+    match = _DATE_ISO.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DATE_FR.match(text)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        return None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return year, month, day
+
+
+@dataclass
+class Encoded:
+    """A data set as arrays, one row per record; codes are -1 (0 for years) when empty."""
+
+    ids: list[str]
+    given: np.ndarray
+    family: np.ndarray
+    father: np.ndarray
+    given_skel: np.ndarray
+    family_skel: np.ndarray
+    father_skel: np.ndarray
+    sex: np.ndarray
+    year: np.ndarray
+    date: np.ndarray  # yyyymmdd of a real date (not a 1 January placeholder), else 0
+    nationality: np.ndarray
+    origin: np.ndarray
+    address: np.ndarray
+    phone: np.ndarray
+    document: np.ndarray
+    issues: list[Issue] = field(default_factory=list)
+    # Codes ≥ len(vocabulary) in a lookup query: their strings, by vocabulary name.
+    extra: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Encoder:
+    """Normalises and codes records; keeps the vocabularies so that later queries agree."""
+
+    def __init__(self, variants: VariantDictionary | None = None) -> None:
+        self.variants = variants or default_variants()
+        self.vocabs = {
+            name: Vocab() for name in ("name", "skel", "text", "nationality", "phone", "document")
+        }
+        self._name_cache: dict[str, tuple[str, str]] = {}
+        self._text_cache: dict[str, str] = {}
+        self._phone_cache: dict[str, str] = {}
+
+    # -- normalisation, cached per distinct raw value ------------------------------------------
+
+    def name(self, raw: str) -> tuple[str, str]:
+        found = self._name_cache.get(raw)
+        if found is None:
+            canon = canonical_name(raw, self.variants)
+            found = (canon, name_skeleton(canon))
+            self._name_cache[raw] = found
+        return found
+
+    def text(self, raw: str) -> str:
+        found = self._text_cache.get(raw)
+        if found is None:
+            found = fold_text(raw)
+            self._text_cache[raw] = found
+        return found
+
+    def phone(self, raw: str) -> str:
+        found = self._phone_cache.get(raw)
+        if found is None:
+            found = normalise_phone(raw)
+            self._phone_cache[raw] = found
+        return found
+
+    # -- coding --------------------------------------------------------------------------------
+
+    def encode_columns(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        ids: Sequence[str],
+        rows: Sequence[int] | None = None,
+        frozen: bool = False,
+    ) -> Encoded:
+        """Code a data set given as columns of raw strings (absent columns are empty).
+
+        ``rows`` numbers the records in issues (default: 1, 2, …). ``frozen`` leaves the
+        vocabularies unchanged (a lookup query): unseen values get codes past their end.
+        """
+        n = len(ids)
+        row_numbers = list(rows) if rows is not None else list(range(1, n + 1))
+        issues: list[Issue] = []
+        extra: dict[str, dict[int, str]] = {}
+
+        def coder(vocab_name: str):  # noqa: ANN202 - a local closure
+            vocab = self.vocabs[vocab_name]
+            if not frozen:
+                return vocab.add
+            overlay = extra.setdefault(vocab_name, {})
+            back: dict[str, int] = {}
+
+            def code(value: str) -> int:
+                found = vocab.codes.get(value)
+                if found is not None:
+                    return found
+                if value not in back:
+                    back[value] = len(vocab) + len(back)
+                    overlay[back[value]] = value
+                return back[value]
+
+            return code
+
+        empty = [""] * n
+
+        def column(name: str) -> Sequence[str]:
+            return columns.get(name) or empty
+
+        name_code, skel_code = coder("name"), coder("skel")
+        arrays: dict[str, np.ndarray] = {}
+        for field_name, key in (
+            ("given_name", "given"),
+            ("family_name", "family"),
+            ("father_name", "father"),
+        ):
+            codes = np.full(n, -1, dtype=np.int32)
+            skels = np.full(n, -1, dtype=np.int32)
+            values = column(field_name)
+            memo: dict[str, tuple[int, int]] = {}
+            for i, raw in enumerate(values):
+                if not raw:
+                    continue
+                pair = memo.get(raw)
+                if pair is None:
+                    canon, skel = self.name(raw)
+                    pair = (name_code(canon), skel_code(skel)) if canon else (-1, -1)
+                    memo[raw] = pair
+                codes[i], skels[i] = pair
+            arrays[key], arrays[key + "_skel"] = codes, skels
+        for i in np.flatnonzero((arrays["given"] < 0) & (arrays["family"] < 0)).tolist():
+            issues.append(Issue(row_numbers[i], "given_name", "no_name"))
+
+        sex = np.zeros(n, dtype=np.int8)
+        for i, raw in enumerate(column("sex")):
+            if raw:
+                sex[i] = _SEX.get(raw.strip().casefold(), 0)
+
+        year = np.zeros(n, dtype=np.int16)
+        date = np.zeros(n, dtype=np.int32)
+        dates, years = column("birth_date"), column("birth_year")
+        for i in range(n):
+            raw_date, raw_year = dates[i], years[i]
+            if raw_date and raw_date.strip():
+                parsed = parse_date(raw_date)
+                if parsed is None:
+                    issues.append(Issue(row_numbers[i], "birth_date", "bad_date"))
+                else:
+                    y, m, d = parsed
+                    year[i] = y
+                    if (m, d) != (1, 1):
+                        date[i] = y * 10000 + m * 100 + d
+                    continue
+            if raw_year and raw_year.strip():
+                text = raw_year.strip()
+                if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+                    year[i] = int(text)
+                else:
+                    issues.append(Issue(row_numbers[i], "birth_year", "bad_year"))
+
+        def coded(field_name: str, vocab_name: str, normalise) -> np.ndarray:  # noqa: ANN001
+            code = coder(vocab_name)
+            out = np.full(n, -1, dtype=np.int32)
+            memo: dict[str, int] = {}
+            for i, raw in enumerate(column(field_name)):
+                if not raw:
+                    continue
+                c = memo.get(raw)
+                if c is None:
+                    value = normalise(raw)
+                    c = code(value) if value else -1
+                    memo[raw] = c
+                out[i] = c
+            return out
+
+        return Encoded(
+            ids=list(ids),
+            given=arrays["given"],
+            family=arrays["family"],
+            father=arrays["father"],
+            given_skel=arrays["given_skel"],
+            family_skel=arrays["family_skel"],
+            father_skel=arrays["father_skel"],
+            sex=sex,
+            year=year,
+            date=date,
+            nationality=coded("nationality", "nationality", lambda s: s.strip().upper()),
+            origin=coded("origin", "text", self.text),
+            address=coded("address", "text", self.text),
+            phone=coded("phone", "phone", self.phone),
+            document=coded("document_number", "document", lambda s: _NOT_DOC.sub("", s.upper())),
+            issues=issues,
+            extra=extra,
+        )
+
+    def encode_records(
+        self, records: Iterable[Mapping[str, object]], frozen: bool = False
+    ) -> Encoded:
+        """Code plain dicts with the default column names (``id`` required)."""
+        rows = list(records)
+        ids = [str(r["id"]) for r in rows]
+        columns = {
+            name: ["" if r.get(name) is None else str(r.get(name)) for r in rows]
+            for name in FIELDS
+        }
+        return self.encode_columns(columns, ids, frozen=frozen)
+
+    def string(self, vocab_name: str, code: int, encoded: Encoded | None = None) -> str:
+        vocab = self.vocabs[vocab_name]
+        if code < len(vocab):
+            return vocab.strings[code]
+        assert encoded is not None  # noqa: S101 - codes past the end only come from a query
+        return encoded.extra[vocab_name][code]
+
+
+def folded(value: str) -> str:
+    """A name folded for display in explanations (no canonicalisation)."""
+    return fold_name(value)
