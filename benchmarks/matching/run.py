@@ -143,16 +143,14 @@ def _kariya_candidates(dataset: Dataset, truth: set[ev.Pair]) -> dict[str, Any]:
         from benchmarks.matching import kariya_api
     except ImportError:
         return {}
-    pairs = kariya_api.candidate_pairs(dataset.path)
-    if pairs is None:
+    stats = kariya_api.candidate_stats(dataset.path, dataset.cross_file_only)
+    if stats is None:
         return {}
-    keep = dataset.keep()
-    kept = [p for p in pairs if keep is None or keep(*p)]
-    completeness, distinct = ev.pairs_completeness(kept, truth)
+    found, candidates = stats
     return {
-        "pairs_completeness": completeness,
-        "candidate_pairs": distinct,
-        "candidates_per_record": distinct / dataset.records,
+        "pairs_completeness": found / len(truth) if truth else 1.0,
+        "candidate_pairs": candidates,
+        "candidates_per_record": candidates / dataset.records,
     }
 
 
@@ -184,6 +182,8 @@ def run_splink(dataset: Dataset, truth: set[ev.Pair], workdir: Path, args) -> di
     stats_path = workdir / f"{dataset.name}.splink.json"
     cmd = [sys.executable, "-m", "benchmarks.matching.splink_run", str(dataset.path)]
     cmd += ["--output", str(out), "--stats", str(stats_path), "--truth"]
+    if dataset.cross_file_only:
+        cmd.append("--cross-file")
     expected: list[set[str]] = []
     if args.splink_lookups:
         queries, expected = _queries(dataset, args.splink_lookups)
@@ -204,15 +204,13 @@ def run_splink(dataset: Dataset, truth: set[ev.Pair], workdir: Path, args) -> di
         candidate_pairs=stats["candidate_pairs"],
         candidates_per_record=stats["candidate_pairs"] / dataset.records,
     )
-    if not dataset.cross_file_only and "blocked_true_pairs" in stats:
+    if "blocked_true_pairs" in stats:
         result["pairs_completeness"] = stats["blocked_true_pairs"] / len(truth)
     result.update(_quality(_read_pairs(out, dataset.keep()), truth, SPLINK_THRESHOLD))
     if stats.get("lookups"):
         looked = stats["lookups"]
         result.update(
-            _lookup_figures(
-                [q["seconds"] for q in looked], [q["top"] for q in looked], expected
-            )
+            _lookup_figures([q["seconds"] for q in looked], [q["top"] for q in looked], expected)
         )
     return result
 
@@ -265,12 +263,16 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--datasets", default="synthetic-20k,synthetic-100k,febrl3,febrl4")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kariya-match-bench")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kariya-match-bench"
+    )
     parser.add_argument("--skip-splink-above", type=int, default=200_000, metavar="N")
     parser.add_argument("--no-kariya", action="store_true")
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--lookups", type=int, default=1000, help="Kariya lookups per data set")
-    parser.add_argument("--splink-lookups", type=int, default=100, help="Splink lookups per data set")
+    parser.add_argument(
+        "--splink-lookups", type=int, default=100, help="Splink lookups per data set"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args(argv)
     os.chdir(ROOT)

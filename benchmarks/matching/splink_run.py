@@ -110,7 +110,9 @@ def settings(frame: pd.DataFrame) -> SettingsCreator:
         )
     ]
     if present("father_name"):
-        comparisons.append(cl.NameComparison("father_name").configure(term_frequency_adjustments=True))
+        comparisons.append(
+            cl.NameComparison("father_name").configure(term_frequency_adjustments=True)
+        )
     if present("birth_date"):
         comparisons.append(cl.DateOfBirthComparison("birth_date", input_is_string=True))
     if present("birth_year"):
@@ -167,6 +169,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stats", type=Path, required=True)
     parser.add_argument("--truth", action="store_true", help="count true pairs after blocking")
     parser.add_argument("--queries", type=Path, help="ids to look up one by one, after the batch")
+    parser.add_argument(
+        "--cross-file", action="store_true", help="count only pairs across files (a:… / b:… ids)"
+    )
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     logging.getLogger("splink").setLevel(logging.WARNING)
@@ -197,27 +202,33 @@ def main(argv: list[str] | None = None) -> None:
     blocked_table = blocked.physical_name
     columns = [row[0] for row in con.execute(f"DESCRIBE {blocked_table}").fetchall()]
     stats["blocked_columns"] = columns
-    stats["candidate_pairs"] = con.execute(f"SELECT count(*) FROM {blocked_table}").fetchone()[0]
+    left, right = _id_columns(columns)
+    across = f"WHERE substr({left}, 1, 2) <> substr({right}, 1, 2)" if args.cross_file else ""
+    count_sql = f"SELECT count(*) FROM {blocked_table} {across}"  # noqa: S608 - Splink's names
+    stats["candidate_pairs"] = con.execute(count_sql).fetchall()[0][0]
     if args.truth:
-        _pairs_completeness(con, args.input, blocked_table, columns, stats)
+        _pairs_completeness(con, args.input, blocked_table, columns, stats, across)
     if args.queries:
         _lookups(linker, db_api, frame, args.queries, stats)
     args.stats.write_text(json.dumps(stats, indent=2))
     print(json.dumps(stats), file=sys.stderr)
 
 
-def _pairs_completeness(con, path: Path, blocked: str, columns: list[str], stats: dict) -> None:
+def _pairs_completeness(
+    con, path: Path, blocked: str, columns: list[str], stats: dict, across: str
+) -> None:
     """True pairs among the blocked pairs (``join_key`` columns name the records)."""
     left, right = _id_columns(columns)
     quoted = str(path).replace("'", "''")
-    con.execute(
-        f"CREATE TABLE truth AS SELECT id, cluster FROM read_csv('{quoted}', all_varchar=true)"
+    # our own file path (quoted) and Splink's own table and column names
+    load_sql = (
+        f"CREATE TABLE truth AS SELECT id, cluster FROM read_csv('{quoted}', all_varchar=true)"  # noqa: S608
     )
-    found = con.execute(
-        f"""SELECT count(DISTINCT (least(a.id, b.id), greatest(a.id, b.id)))
+    con.execute(load_sql)
+    found_sql = f"""SELECT count(DISTINCT (least(a.id, b.id), greatest(a.id, b.id)))
             FROM {blocked} p JOIN truth a ON p.{left} = a.id JOIN truth b ON p.{right} = b.id
-            WHERE a.cluster = b.cluster"""
-    ).fetchone()[0]
+            WHERE a.cluster = b.cluster {across.replace("WHERE", "AND")}"""  # noqa: S608
+    found = con.execute(found_sql).fetchall()[0][0]
     stats["blocked_true_pairs"] = found
 
 
@@ -243,12 +254,7 @@ def _lookups(linker: Linker, db_api, frame: pd.DataFrame, queries: Path, stats: 
         t = time.perf_counter()
         new = db_api.register(record.reset_index(drop=True))
         scored = linker.inference.predict_between(list(existing.values()), new)
-        top = (
-            scored.as_duckdbpyrelation()
-            .order("match_probability DESC")
-            .limit(11)
-            .fetchall()
-        )
+        top = scored.as_duckdbpyrelation().order("match_probability DESC").limit(11).fetchall()
         elapsed = time.perf_counter() - t
         columns = scored.as_duckdbpyrelation().columns
         left = columns.index("id_l")

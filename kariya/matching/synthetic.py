@@ -801,6 +801,8 @@ class _Household:
     lineage: _Name  # the family name that children keep in lineage mode
     patronymic: bool  # children's family name is their father's given name
     particle_index: int
+    # given names already borne in the household: brothers and sisters are not named alike
+    given_names: list[_Name] = field(default_factory=list)
 
 
 def _spelling(rng: random.Random, name: _Name) -> str:
@@ -902,6 +904,11 @@ def _person(
 ) -> _Person:
     group = household.group
     given = _VOCABULARIES[(group, sex)].draw(rng)
+    for _ in range(20):
+        if all(given is not other for other in household.given_names):
+            break
+        given = _VOCABULARIES[(group, sex)].draw(rng)
+    household.given_names.append(given)
     second = _VOCABULARIES[(group, sex)].draw(rng) if rng.random() < 0.1 else None
     particle, family_name, family = _family_for(
         rng, household, sex, father, father_spelling, lineage
