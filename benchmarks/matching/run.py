@@ -184,6 +184,8 @@ def run_splink(dataset: Dataset, truth: set[ev.Pair], workdir: Path, args) -> di
     cmd += ["--output", str(out), "--stats", str(stats_path), "--truth"]
     if dataset.cross_file_only:
         cmd.append("--cross-file")
+    if args.splink_memory_limit:
+        cmd += ["--memory-limit", args.splink_memory_limit]
     expected: list[set[str]] = []
     if args.splink_lookups:
         queries, expected = _queries(dataset, args.splink_lookups)
@@ -273,6 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--splink-lookups", type=int, default=100, help="Splink lookups per data set"
     )
+    parser.add_argument("--splink-memory-limit", help="DuckDB memory_limit for Splink, e.g. 12GB")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args(argv)
     os.chdir(ROOT)

@@ -173,12 +173,17 @@ def main(argv: list[str] | None = None) -> None:
         "--cross-file", action="store_true", help="count only pairs across files (a:… / b:… ids)"
     )
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 12GB (spills beyond)")
     args = parser.parse_args(argv)
     logging.getLogger("splink").setLevel(logging.WARNING)
 
     stats: dict[str, object] = {"splink": __import__("splink").__version__}
     con = duckdb.connect()
     con.execute(f"SET threads = {int(args.threads)}")
+    if args.memory_limit:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", args.memory_limit):
+            parser.error("--memory-limit: a size such as 12GB")
+        con.execute(f"SET memory_limit = '{args.memory_limit}'")
     db_api = DuckDBAPI(connection=con)
     frame = load(args.input)
     stats["records"] = len(frame)
