@@ -15,7 +15,9 @@ import numpy as np
 
 from kariya.matching.records import Encoded
 
-DEFAULT_CAP = 60
+DEFAULT_CAP = 25
+# Neighbours (by birth year and sex) paired within a block larger than the cap.
+WINDOW = 4
 
 
 def _combine(*parts: np.ndarray) -> np.ndarray:
@@ -46,10 +48,16 @@ def _date(e: Encoded) -> np.ndarray:
     return np.where(d > 0, small, -1)
 
 
+def _year_sex(e: Encoded) -> np.ndarray:
+    return e.year.astype(np.int64) * 3 + e.sex
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     key: Callable[[Encoded], np.ndarray]
+    # order of records within a block larger than the cap (neighbours are paired)
+    order: Callable[[Encoded], np.ndarray] = _year_sex
 
 
 def names_key(e: Encoded) -> np.ndarray:
@@ -73,17 +81,28 @@ RULES = (
     Rule("document", lambda e: e.document.astype(np.int64)),
     Rule("given+date", lambda e: _combine(e.given_skel, _date(e))),
     Rule("family+date", lambda e: _combine(e.family_skel, _date(e))),
+    Rule("given+family prefix", lambda e: _combine(e.given_skel, e.family_prefix)),
+    Rule("date", lambda e: sex_date_key(e), lambda e: e.family_skel.astype(np.int64)),
+    Rule("address", lambda e: e.address.astype(np.int64), lambda e: e.given_skel.astype(np.int64)),
 )
 
 
-def pairs_in_blocks(keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """All (i, j), i < j, of records sharing a key, in blocks of 2..cap records."""
+def pairs_in_blocks(
+    keys: np.ndarray, cap: int, secondary: np.ndarray | None = None, window: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j), i < j, of records sharing a key, in blocks of 2..cap records.
+
+    Records of a larger block are ordered by ``secondary`` (e.g. the birth year) and each is
+    paired with the next ``window`` records of its block only (sorted neighbourhood)."""
     idx = np.flatnonzero(keys >= 0)
-    order = idx[np.argsort(keys[idx], kind="stable")]
-    sorted_keys = keys[order]
+    if secondary is not None and window:
+        order = idx[np.lexsort((secondary[idx], keys[idx]))]
+    else:
+        order = idx[np.argsort(keys[idx], kind="stable")]
+    empty = np.zeros(0, dtype=np.int64)
     if len(order) < 2:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
+    sorted_keys = keys[order]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
     keep = (sizes >= 2) & (sizes <= cap)
@@ -95,8 +114,15 @@ def pairs_in_blocks(keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]
         a, b = np.triu_indices(size, k=1)
         firsts.append(members[:, a].ravel())
         seconds.append(members[:, b].ravel())
+    big = sizes > cap
+    if window and big.any():
+        in_big = np.repeat(big, sizes)
+        block = np.repeat(np.arange(len(sizes)), sizes)
+        for d in range(1, window + 1):
+            same = in_big[:-d] & (block[:-d] == block[d:])
+            firsts.append(order[:-d][same])
+            seconds.append(order[d:][same])
     if not firsts:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     x, y = np.concatenate(firsts), np.concatenate(seconds)
     return np.minimum(x, y).astype(np.int64), np.maximum(x, y).astype(np.int64)
@@ -109,7 +135,7 @@ def candidate_pairs(
     n = np.int64(len(e))
     keys = []
     for rule in rules:
-        a, b = pairs_in_blocks(rule.key(e), cap)
+        a, b = pairs_in_blocks(rule.key(e), cap, rule.order(e), WINDOW)
         keys.append(a * n + b)
     merged = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
     merged.sort()

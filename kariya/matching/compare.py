@@ -71,7 +71,7 @@ def _similarities(
     scorer: Callable[..., float],
     symmetric: bool,
 ) -> np.ndarray:
-    """Similarity of each (a[k], b[k]) pair of codes (both ≥ 0, different), once per distinct pair."""
+    """Similarity of each (a[k], b[k]) pair of codes (both ≥ 0), once per distinct pair."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
     lo, hi = (np.minimum(a, b), np.maximum(a, b)) if symmetric else (a, b)
@@ -79,7 +79,9 @@ def _similarities(
     unique, inverse = unique_inverse(keys)
     left = [strings_a(int(c)) for c in (unique >> _SHIFT).tolist()]
     right = [strings_b(int(c)) for c in (unique & _MASK).tolist()]
-    sims = process.cpdist(left, right, scorer=scorer, workers=-1, dtype=np.float32)
+    # Threads only pay off on large inputs (a lookup compares a few hundred pairs).
+    workers = -1 if len(left) > 20_000 else 1
+    sims = process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
     if scorer is distance.JaroWinkler.normalized_similarity:
         # A name contained in the other ("mohamed" in "mohamed sani") counts as very similar.
         for k, (x, y) in enumerate(zip(left, right, strict=True)):
@@ -162,12 +164,18 @@ def compare(
 
     lg, lf, rg, rf = left.given[li], left.family[li], right.given[ri], right.family[ri]
     gg, ff = name_levels(lg, rg), name_levels(lf, rf)
-    gf, fg = name_levels(lg, rf), name_levels(lf, rg)
     straight = np.maximum(gg, 0).astype(np.int16) + np.maximum(ff, 0)
+    # Given and family names swapped: tried only where the straight reading is not perfect.
+    top = NAME_LEVELS.index("same")
+    maybe = np.flatnonzero(straight < 2 * top)
+    gf, fg = name_levels(lg[maybe], rf[maybe]), name_levels(lf[maybe], rg[maybe])
     swapped = np.maximum(gf, 0).astype(np.int16) + np.maximum(fg, 0)
-    swap = swapped > straight
-    gamma[:, 0] = np.where(swap, gf, gg)
-    gamma[:, 1] = np.where(swap, fg, ff)
+    swap = np.zeros(n, dtype=bool)
+    swap[maybe] = swapped > straight[maybe]
+    gamma[:, 0], gamma[:, 1] = gg, ff
+    chosen = swap[maybe]
+    gamma[maybe[chosen], 0] = gf[chosen]
+    gamma[maybe[chosen], 1] = fg[chosen]
     lfa, rfa = left.father[li], right.father[ri]
     gamma[:, 2] = name_levels(lfa, rfa)
     gamma[:, 3] = _equal(left.sex[li], right.sex[ri], missing=0)
@@ -198,7 +206,6 @@ def compare(
         symmetric,
     )
     exact = np.full((n, len(TF_FIELDS)), -1, dtype=np.int32)
-    top = NAME_LEVELS.index("same")
     exact[:, 0] = np.where(gamma[:, 0] == top, lg, -1)
     exact[:, 1] = np.where(gamma[:, 1] == top, lf, -1)
     exact[:, 2] = np.where(gamma[:, 2] == top, lfa, -1)

@@ -21,6 +21,9 @@ from kariya.matching.compare import FIELD_SPECS, TF_FIELDS
 # Pseudo-count (as a share of the data) that keeps every probability off zero.
 SMOOTHING = 1e-4
 TF_CLIP = 3.0
+# A rare family or father's name is shared by a whole household: unless the given names agree
+# too, its bonus stays small, or siblings would look like one person.
+TF_BONUS_SHARED = 0.5
 
 
 def _radices() -> np.ndarray:
@@ -68,12 +71,15 @@ class FellegiSunter:
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_typical: dict[str, float] = field(default_factory=dict)
     tf_floor: dict[str, float] = field(default_factory=dict)
+    expected_matches: float = 0.0
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
         out = []
-        for m, u in zip(self.m, self.u, strict=True):
+        for name, m, u in zip(FIELD_NAMES, self.m, self.u, strict=True):
             w = np.maximum.accumulate(np.log(m) - np.log(u))
+            if name in WEIGHT_CEILING:
+                w = np.minimum(w, WEIGHT_CEILING[name])
             out.append(np.concatenate([[0.0], w]))
         return out
 
@@ -87,12 +93,16 @@ class FellegiSunter:
     def tf_adjustment(self, exact: np.ndarray) -> np.ndarray:
         """Per pair and TF field, log(typical frequency / frequency of the shared value)."""
         adj = np.zeros(exact.shape, dtype=np.float64)
+        given_agrees = exact[:, 0] >= 0
         for k, name in enumerate(TF_FIELDS):
             if name not in self.tf:
                 continue
             rows = exact[:, k] >= 0
             freq = self._tf_frequency(name, exact[rows, k])
-            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, TF_CLIP)
+            upper = np.full(int(rows.sum()), TF_CLIP)
+            if name != "given_name":
+                upper[~given_agrees[rows]] = TF_BONUS_SHARED
+            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_CLIP, upper)
         return adj
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
@@ -101,8 +111,9 @@ class FellegiSunter:
         for k, table in enumerate(self.weights()):
             out[:, k] = table[gamma[:, k].astype(np.int64) + 1]
         if exact is not None and self.tf:
+            adjustment = self.tf_adjustment(exact)
             for k, name in enumerate(TF_FIELDS):
-                out[:, FIELD_NAMES.index(name)] += self.tf_adjustment(exact)[:, k]
+                out[:, FIELD_NAMES.index(name)] += adjustment[:, k]
         return out
 
     def log_odds(self, gamma: np.ndarray, exact: np.ndarray | None = None) -> np.ndarray:
@@ -171,6 +182,12 @@ def _cap_first(m: np.ndarray, ceiling: float) -> np.ndarray:
     return np.concatenate([[ceiling], rest])
 
 
+# Upper bounds on the weight of household-level fields: a phone or an address is shared by a
+# household, so agreeing on it is no stronger than agreeing on a name (u from random pairs
+# would make it outweigh two different given names and birth years: siblings).
+WEIGHT_CEILING = {"phone": 3.0, "address": 3.0}
+
+
 # Share of all true matches assumed to fall in the first session's blocks (same names, up to
 # spelling): the prior λ is the matches that session finds divided by it, as Splink does.
 FIRST_SESSION_RECALL = 0.8
@@ -211,4 +228,6 @@ def estimate(
         m_final[k] = _cap_first(m_final[k], ceiling)
     all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
-    return FellegiSunter(m=m_final, u=u, lam=lam, iterations=iterations)
+    return FellegiSunter(
+        m=m_final, u=u, lam=lam, iterations=iterations, expected_matches=expected_matches
+    )

@@ -121,6 +121,18 @@ JOIN_ALWAYS = frozenset({"al", "el", "abd", "abdel", "abdal", "abdul", "abdoul",
 JOIN_IF_KNOWN = frozenset({"abou", "abu", "abdou", "abdel", "abdallah"})
 
 
+# Particles sometimes written glued to the name (Ouldahmad, Weletmoussa): split off when what
+# follows is a name of at least three letters. Not "ag" or "dan", which begin ordinary names.
+GLUED = ("ould", "oult", "welet", "walet", "ibn")
+
+
+def _unglue(token: str) -> tuple[str, ...]:
+    for particle in GLUED:
+        if token.startswith(particle) and len(token) - len(particle) >= 3:
+            return (particle, token[len(particle) :])
+    return (token,)
+
+
 def fold_name(text: str) -> str:
     """Lower case Latin letters and single spaces; Arabic transliterated, accents removed."""
     text = text.replace("عبد", "abd ").translate(_ARABIC_TABLE)
@@ -206,7 +218,9 @@ def variant_key(variant: str) -> str:
     return spelling_key("".join(fold_name(variant).split()))
 
 
-def load_variants(extra_rows: Iterable[tuple[str, str]] = (), path: Path | None = None) -> VariantDictionary:
+def load_variants(
+    extra_rows: Iterable[tuple[str, str]] = (), path: Path | None = None
+) -> VariantDictionary:
     """The shipped dictionary, extended by ``extra_rows`` (canonical, variant) — e.g. an admin's.
 
     Raises ``VariantConflictError`` when a row would merge two distinct canonical names.
@@ -253,6 +267,7 @@ def name_tokens(text: str, variants: VariantDictionary | None = None) -> tuple[s
                 continue
         joined.append(token)
         i += 1
+    joined = [part for token in joined for part in _unglue(token)]
     kept = [t for t in joined if t not in PARTICLES] or joined
     seen: dict[str, None] = {}
     for token in kept:

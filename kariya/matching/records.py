@@ -19,10 +19,9 @@ import phonenumbers
 
 from kariya.matching.names import (
     VariantDictionary,
-    canonical_name,
     default_variants,
-    fold_name,
-    name_skeleton,
+    name_tokens,
+    skeleton,
 )
 
 FIELDS = (
@@ -39,6 +38,7 @@ FIELDS = (
     "document_number",
 )
 MIN_YEAR = 1900
+PHONE_DIGITS = 8
 MAX_YEAR = 2100
 
 _SEX = {
@@ -147,6 +147,7 @@ class Encoded:
     father: np.ndarray
     given_skel: np.ndarray
     family_skel: np.ndarray
+    family_prefix: np.ndarray  # first two letters of the family name (a blocking key part)
     father_skel: np.ndarray
     sex: np.ndarray
     year: np.ndarray
@@ -181,8 +182,9 @@ class Encoder:
     def name(self, raw: str) -> tuple[str, str]:
         found = self._name_cache.get(raw)
         if found is None:
-            canon = canonical_name(raw, self.variants)
-            found = (canon, name_skeleton(canon))
+            tokens = name_tokens(raw, self.variants)
+            # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
+            found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
             self._name_cache[raw] = found
         return found
 
@@ -194,9 +196,11 @@ class Encoder:
         return found
 
     def phone(self, raw: str) -> str:
+        """The subscriber part: the last 8 digits of the E.164 number, so that a foreign number
+        written with and without its country code (+234 813…, 0813…) agrees."""
         found = self._phone_cache.get(raw)
         if found is None:
-            found = normalise_phone(raw)
+            found = normalise_phone(raw)[-PHONE_DIGITS:]
             self._phone_cache[raw] = found
         return found
 
@@ -266,6 +270,22 @@ class Encoder:
         for i in np.flatnonzero((arrays["given"] < 0) & (arrays["family"] < 0)).tolist():
             issues.append(Issue(row_numbers[i], "given_name", "no_name"))
 
+        # First two letters of the family name: blocks a given name with a family name whose end
+        # has a typo (Coulibaly / Coulinaly).
+        names_vocab = self.vocabs["name"].strings
+        prefix_of: dict[int, int] = {}
+        prefix = np.full(n, -1, dtype=np.int32)
+        for i, c in enumerate(arrays["family"].tolist()):
+            if c < 0:
+                continue
+            found = prefix_of.get(c)
+            if found is None:
+                text = names_vocab[c] if c < len(names_vocab) else extra["name"][c]
+                letters = text.replace(" ", "")[:2]
+                found = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
+                prefix_of[c] = found
+            prefix[i] = found
+
         sex = np.zeros(n, dtype=np.int8)
         for i, raw in enumerate(column("sex")):
             if raw:
@@ -315,6 +335,7 @@ class Encoder:
             father=arrays["father"],
             given_skel=arrays["given_skel"],
             family_skel=arrays["family_skel"],
+            family_prefix=prefix,
             father_skel=arrays["father_skel"],
             sex=sex,
             year=year,
@@ -335,8 +356,7 @@ class Encoder:
         rows = list(records)
         ids = [str(r["id"]) for r in rows]
         columns = {
-            name: ["" if r.get(name) is None else str(r.get(name)) for r in rows]
-            for name in FIELDS
+            name: ["" if r.get(name) is None else str(r.get(name)) for r in rows] for name in FIELDS
         }
         return self.encode_columns(columns, ids, frozen=frozen)
 
@@ -346,8 +366,3 @@ class Encoder:
             return vocab.strings[code]
         assert encoded is not None  # noqa: S101 - codes past the end only come from a query
         return encoded.extra[vocab_name][code]
-
-
-def folded(value: str) -> str:
-    """A name folded for display in explanations (no canonicalisation)."""
-    return fold_name(value)

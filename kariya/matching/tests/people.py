@@ -72,15 +72,82 @@ FAMILY_EXTRA = [
     ["Djibo", "Jibo"],
     ["Dicko", "Diko"],
 ]
-TOWNS = ["Agadez", "Arlit", "Assamaka", "Niamey", "Zinder", "Maradi", "Tahoua", "Dosso", "Kano",
-         "Gao", "Bamako", "Ouagadougou", "Tillabéri", "Diffa", "Ingall", "Dirkou", "Bilma"]
+TOWNS = [
+    "Agadez",
+    "Arlit",
+    "Assamaka",
+    "Niamey",
+    "Zinder",
+    "Maradi",
+    "Tahoua",
+    "Dosso",
+    "Kano",
+    "Gao",
+    "Bamako",
+    "Ouagadougou",
+    "Tillabéri",
+    "Diffa",
+    "Ingall",
+    "Dirkou",
+    "Bilma",
+]
 NATIONS = ["NER"] * 6 + ["NGA", "MLI", "BFA", "TCD", "SEN", "GIN", "CMR", "CIV", "SDN"]
-SYLLABLES = ["ka", "ri", "mo", "ta", "ni", "sa", "la", "ba", "di", "ko", "ma", "ha", "zou",
-             "ya", "gou", "tin", "ra", "wa", "fa", "na", "ti", "dja", "kou", "ne", "bi"]
-QUARTERS = ["Dagmanet", "Sabon Gari", "Obitara", "Katanga", "Nasarawa", "Gadafawa", "Pays Bas",
-            "Bobiel", "Lazaret", "Yantala", "Koira Tegui", "Talladjé"]
-FIELDNAMES = ["id", "given_name", "family_name", "father_name", "sex", "birth_date", "birth_year",
-              "nationality", "origin", "address", "phone", "document_number", "cluster"]
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mo",
+    "ta",
+    "ni",
+    "sa",
+    "la",
+    "ba",
+    "di",
+    "ko",
+    "ma",
+    "ha",
+    "zou",
+    "ya",
+    "gou",
+    "tin",
+    "ra",
+    "wa",
+    "fa",
+    "na",
+    "ti",
+    "dja",
+    "kou",
+    "ne",
+    "bi",
+]
+QUARTERS = [
+    "Dagmanet",
+    "Sabon Gari",
+    "Obitara",
+    "Katanga",
+    "Nasarawa",
+    "Gadafawa",
+    "Pays Bas",
+    "Bobiel",
+    "Lazaret",
+    "Yantala",
+    "Koira Tegui",
+    "Talladjé",
+]
+FIELDNAMES = [
+    "id",
+    "given_name",
+    "family_name",
+    "father_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "nationality",
+    "origin",
+    "address",
+    "phone",
+    "document_number",
+    "cluster",
+]
 
 
 def _zipf(rng: random.Random, pool: list, s: float = 1.1) -> object:
@@ -106,10 +173,7 @@ def _typo(rng: random.Random, name: str) -> str:
 
 
 def _spell(rng: random.Random, group: list[str], noisy: bool) -> str:
-    if noisy and len(group) > 1 and rng.random() < 0.5:
-        name = rng.choice(group)
-    else:
-        name = group[0]
+    name = rng.choice(group) if noisy and len(group) > 1 and rng.random() < 0.5 else group[0]
     if noisy and rng.random() < 0.08:
         name = _typo(rng, name)
     return name
@@ -152,11 +216,16 @@ def people(n_records: int, seed: int = 1) -> list[dict[str, str]]:
                 given = _rare(rng)
             year = rng.randint(1965, 2012)
             truth = {
-                "given": given, "sex": sex, "year": year,
+                "given": given,
+                "sex": sex,
+                "year": year,
                 "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "doc": f"{rng.choice('ABCN')}{rng.randrange(10**7):07d}" if rng.random() < 0.3 else "",
-                "phone": household["phone"] if rng.random() < 0.8 else (
-                    f"9{rng.randrange(10_000_000):07d}" if rng.random() < 0.4 else ""),
+                "doc": f"{rng.choice('ABCN')}{rng.randrange(10**7):07d}"
+                if rng.random() < 0.3
+                else "",
+                "phone": household["phone"]
+                if rng.random() < 0.8
+                else (f"9{rng.randrange(10_000_000):07d}" if rng.random() < 0.4 else ""),
             }
             copies = rng.choice([1, 1, 1, 1, 1, 1, 2, 2, 3, 4])
             for copy in range(copies):
@@ -164,8 +233,9 @@ def people(n_records: int, seed: int = 1) -> list[dict[str, str]]:
     return rows[:n_records]
 
 
-def _record(rng: random.Random, rid: str, person: int, truth: dict, household: dict,
-            noisy: bool) -> dict[str, str]:
+def _record(
+    rng: random.Random, rid: str, person: int, truth: dict, household: dict, noisy: bool
+) -> dict[str, str]:
     given = _spell(rng, truth["given"], noisy)
     family = _spell(rng, household["family"], noisy)
     father = _spell(rng, household["father"], noisy)
@@ -193,7 +263,8 @@ def _record(rng: random.Random, rid: str, person: int, truth: dict, household: d
         "nationality": "" if noisy and rng.random() < 0.2 else household["nationality"],
         "origin": household["origin"] if rng.random() < 0.8 else "",
         "address": household["address"] if rng.random() < 0.3 else "",
-        "phone": "" if not truth["phone"] or (noisy and rng.random() < 0.3)
+        "phone": ""
+        if not truth["phone"] or (noisy and rng.random() < 0.3)
         else _phone(rng, truth["phone"], noisy),
         "document_number": truth["doc"] if rng.random() < 0.7 else "",
         "cluster": str(person),
@@ -233,4 +304,7 @@ def f1(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float,
 if __name__ == "__main__":  # python -m kariya.matching.tests.people N OUT.csv[.gz]
     import sys
 
-    write_csv(Path(sys.argv[2]), people(int(sys.argv[1]), seed=int(sys.argv[3]) if len(sys.argv) > 3 else 1))
+    write_csv(
+        Path(sys.argv[2]),
+        people(int(sys.argv[1]), seed=int(sys.argv[3]) if len(sys.argv) > 3 else 1),
+    )

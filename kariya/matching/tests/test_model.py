@@ -1,0 +1,191 @@
+"""Field normalisation, the EM estimation, batch matching and lookups on generated people."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS
+from kariya.matching.engine import Matcher, dedupe
+from kariya.matching.index import MatchIndex
+from kariya.matching.model import estimate_m, level_frequencies, patterns
+from kariya.matching.records import Encoder, normalise_phone, parse_date
+from kariya.matching.tests.people import f1, people, true_pairs
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["+227 90 12 34 56", "0022790123456", "90123456", "227 90 12 34 56", "+22790123456"],
+)
+def test_niger_phone_forms_agree(written: str) -> None:
+    assert normalise_phone(written) == "22790123456"
+
+
+def test_foreign_phone_keeps_its_country() -> None:
+    assert normalise_phone("+234 803 123 4567") == "2348031234567"
+    assert normalise_phone("00234 8031234567") == "2348031234567"
+
+
+@pytest.mark.parametrize(
+    ("written", "parsed"),
+    [
+        ("1990-03-15", (1990, 3, 15)),
+        ("19900315", (1990, 3, 15)),
+        ("15/03/1990", (1990, 3, 15)),
+        ("1990-02-30", None),
+        ("1990-13-01", None),
+        ("1850-01-10", None),
+        ("unknown", None),
+    ],
+)
+def test_dates(written: str, parsed: tuple[int, int, int] | None) -> None:
+    assert parse_date(written) == parsed
+
+
+def test_placeholder_dates_keep_only_the_year_and_problems_name_the_row() -> None:
+    encoded = Encoder().encode_records(
+        [
+            {"id": "a", "given_name": "Issa", "birth_date": "1990-01-01"},
+            {"id": "b", "given_name": "Issa", "birth_date": "1990-02-30"},
+            {"id": "c", "birth_year": "19x0"},
+        ]
+    )
+    assert encoded.year.tolist() == [1990, 0, 0]
+    assert encoded.date.tolist() == [0, 0, 0]
+    problems = {(i.row, i.field, i.problem) for i in encoded.issues}
+    assert problems == {
+        (2, "birth_date", "bad_date"),
+        (3, "birth_year", "bad_year"),
+        (3, "given_name", "no_name"),
+    }
+
+
+def test_em_recovers_the_parameters_of_a_known_mixture() -> None:
+    rng = np.random.default_rng(7)
+    n, share = 40_000, 0.25
+    m_true = {"phone": np.array([0.1, 0.9]), "sex": np.array([0.05, 0.95])}
+    u_true = {"phone": np.array([0.97, 0.03]), "sex": np.array([0.5, 0.5])}
+    birth_m, birth_u = (
+        np.array([0.02, 0.08, 0.2, 0.3, 0.4]),
+        np.array([0.8, 0.08, 0.07, 0.04, 0.01]),
+    )
+    is_match = rng.random(n) < share
+    gamma = np.full((n, len(FIELD_SPECS)), -1, dtype=np.int8)
+    for name, m in (*m_true.items(), ("birth", birth_m)):
+        u = u_true.get(name, birth_u)
+        k = FIELD_INDEX[name]
+        gamma[is_match, k] = rng.choice(len(m), is_match.sum(), p=m)
+        gamma[~is_match, k] = rng.choice(len(u), (~is_match).sum(), p=u)
+    u = [np.full(spec.n_levels, 1 / spec.n_levels) for spec in FIELD_SPECS]
+    u[FIELD_INDEX["phone"]], u[FIELD_INDEX["sex"]] = u_true["phone"], u_true["sex"]
+    u[FIELD_INDEX["birth"]] = birth_u
+    used = [spec.name in ("phone", "sex", "birth") for spec in FIELD_SPECS]
+    m, lam, _ = estimate_m(gamma, u, used)
+    assert lam == pytest.approx(share, abs=0.03)
+    assert m[FIELD_INDEX["phone"]] == pytest.approx(m_true["phone"], abs=0.04)
+    assert m[FIELD_INDEX["sex"]] == pytest.approx(m_true["sex"], abs=0.04)
+    assert m[FIELD_INDEX["birth"]] == pytest.approx(birth_m, abs=0.04)
+
+
+def test_patterns_count_pairs() -> None:
+    gamma = np.array([[0] * 10, [0] * 10, [-1] * 10], dtype=np.int8)
+    levels, counts = patterns(gamma)
+    assert counts.tolist() == [1, 2]
+    assert level_frequencies(levels, counts)[0][0] == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    return people(3000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def fitted(rows: list[dict[str, str]]) -> Matcher:
+    matcher = Matcher.from_records(rows)
+    matcher.fit()
+    return matcher
+
+
+def test_fitted_model_is_sensible(fitted: Matcher) -> None:
+    model = fitted.model
+    assert model is not None
+    weights = dict(zip([s.name for s in FIELD_SPECS], model.weights(), strict=True))
+    # index 0 is "empty"; then the levels from "different" to "same"
+    for name in ("given_name", "family_name", "birth", "phone", "document_number"):
+        assert weights[name][1] < 0 < weights[name][-1], name
+    assert weights["phone"][-1] > weights["sex"][-1]
+    assert model.u[FIELD_INDEX["sex"]][1] == pytest.approx(0.5, abs=0.05)
+    assert 0 < model.lam < 0.01
+
+
+def test_common_names_weigh_less_than_rare_ones(fitted: Matcher) -> None:
+    model = fitted.model
+    assert model is not None
+    vocab = fitted.encoder.vocabs["name"].codes
+    table = model.tf["given_name"]
+    common = vocab["mohamed"]
+    rare = int(np.flatnonzero(table == table[table > 0].min())[0])
+    adj = model.tf_adjustment(np.array([[common, -1, -1], [rare, -1, -1]]))
+    assert adj[0, 0] < adj[1, 0]
+
+
+def test_batch_matching_reaches_f1(rows: list[dict[str, str]]) -> None:
+    found = {(a, b) for a, b, _ in dedupe(rows)}
+    precision, recall, score = f1(found, true_pairs(rows))
+    assert score >= 0.85, (precision, recall, score)
+
+
+def test_lookup_finds_the_other_record_with_reasons(fitted: Matcher) -> None:
+    index = MatchIndex(fitted)
+    query = {
+        "given_name": "Muhammad",
+        "family_name": "Ag Ghissa",
+        "sex": "M",
+        "birth_year": "1987",
+        "phone": "0022790000001",
+    }
+    extra = Matcher.from_records(
+        [
+            {
+                "id": "x1",
+                "given_name": "Mahamadou",
+                "family_name": "Rhissa",
+                "sex": "M",
+                "birth_date": "1988-01-01",
+                "phone": "+227 90 00 00 01",
+            },
+            {
+                "id": "x2",
+                "given_name": "Hadiza",
+                "family_name": "Rhissa",
+                "sex": "F",
+                "birth_date": "1995-06-01",
+                "phone": "+227 90 00 00 01",
+            },
+        ]
+    )
+    extra.model = fitted.model
+    result = MatchIndex(extra).lookup(query)
+    assert [c.id for c in result][:1] == ["x1"]
+    reasons = {r.field: r.level for r in result[0].reasons}
+    assert reasons["phone"] == "same"
+    assert reasons["given_name"] == "same"
+    assert reasons["birth"] == "1 year apart or other day"
+    assert result[0].score > result[-1].score
+    assert index.lookup(query, limit=3) is not None
+
+
+def test_lookup_of_a_known_record_returns_its_duplicate(
+    fitted: Matcher, rows: list[dict[str, str]]
+) -> None:
+    index = MatchIndex(fitted)
+    clusters: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        clusters.setdefault(row["cluster"], []).append(row)
+    dupes = [members for members in clusters.values() if len(members) > 1][:50]
+    hits = 0
+    for members in dupes:
+        found = index.lookup(members[0], limit=10)
+        assert members[0]["id"] not in {c.id for c in found}
+        hits += any(c.id == members[1]["id"] for c in found)
+    assert hits >= 45
