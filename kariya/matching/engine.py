@@ -14,15 +14,15 @@ from kariya.matching.blocking import (
     pairs_in_blocks,
     sex_date_key,
 )
-from kariya.matching.compare import FIELD_SPECS, TF_FIELDS, compare
+from kariya.matching.compare import FIELD_SPECS, TF_FIELDS, _birth, _equal, compare
 from kariya.matching.model import FellegiSunter, estimate
 from kariya.matching.names import VariantDictionary
 from kariya.matching.records import Encoded, Encoder
 
 # Chosen on development data (generated Niger-style people, 20k and 100k; see README.md).
-DEFAULT_THRESHOLD = 0.7
-RANDOM_PAIRS = 150_000
-TRAINING_PAIRS = 400_000
+DEFAULT_THRESHOLD = 0.8
+RANDOM_PAIRS = 100_000
+TRAINING_PAIRS = 200_000
 CHUNK = 2_000_000
 TRAINING_CAP = 200
 TRAINING_SESSIONS = (
@@ -134,6 +134,52 @@ class Matcher:
             present = table[table > 0]
             model.tf_typical[name] = float(np.exp((present * np.log(present)).sum()))
 
+    def _optimistic_log_odds(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """An upper bound of each pair's log odds from equality tests only (no string
+        similarity): a string field that differs is assumed at its best non-equal level."""
+        model = self.model
+        assert model is not None  # noqa: S101 - called after fit
+        d = self.data
+        weights = model.weights()
+        total = np.full(len(i), np.log(model.lam / (1 - model.lam)))
+
+        def similar(k: int, a: np.ndarray, b: np.ndarray, alt: np.ndarray | None = None):  # noqa: ANN202
+            table = weights[k]
+            n_levels = FIELD_SPECS[k].n_levels
+            both = (a >= 0) & (b >= 0)
+            equal = both & (a == b)
+            if alt is not None:
+                both |= (a >= 0) & (alt >= 0)
+                equal |= (a >= 0) & (a == alt)
+            out = np.where(both, table[n_levels - 1], 0.0)
+            return out, equal, table[n_levels]
+
+        lg, lf, rg, rf = d.given[i], d.family[i], d.given[j], d.family[j]
+        exact = np.full((len(i), len(TF_FIELDS)), -1, dtype=np.int32)
+        parts = [
+            (0, lg, rg, rf, 0),
+            (1, lf, rf, rg, 1),
+            (2, d.father[i], d.father[j], None, 2),
+        ]
+        tops = []
+        for k, a, b, alt, t in parts:
+            out, equal, top = similar(k, a, b, alt)
+            exact[equal, t] = a[equal]
+            tops.append((out, equal, top, t))
+        adjustment = model.tf_adjustment(exact)
+        for out, equal, top, t in tops:
+            out[equal] = np.maximum(top + adjustment[equal, t], out[equal])
+            total += out
+        total += weights[3][_equal(d.sex[i], d.sex[j], missing=0).astype(np.int64) + 1]
+        total += weights[4][_birth(d.year[i], d.date[i], d.year[j], d.date[j]).astype(np.int64) + 1]
+        total += weights[5][_equal(d.nationality[i], d.nationality[j]).astype(np.int64) + 1]
+        total += weights[8][_equal(d.phone[i], d.phone[j]).astype(np.int64) + 1]
+        for k, field in ((6, d.origin), (7, d.address), (9, d.document)):
+            out, equal, top = similar(k, field[i], field[j])
+            out[equal] = top
+            total += out
+        return total
+
     def dedupe(self, threshold: float = DEFAULT_THRESHOLD, progress: Progress = _silent) -> Pairs:
         """Pairs of records scoring at least ``threshold`` (fits the model first if needed)."""
         if self.model is None:
@@ -143,6 +189,12 @@ class Matcher:
         kept_i, kept_j, kept_s = [], [], []
         for start in range(0, len(i), CHUNK):
             ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
+            if 0 < threshold < 1:
+                # Pairs that cannot reach the threshold even if every string were as similar
+                # as it can be without being equal are dropped before the string comparisons.
+                bar = np.log(threshold / (1 - threshold))
+                hopeful = self._optimistic_log_odds(ci, cj) >= bar - 1e-9
+                ci, cj = ci[hopeful], cj[hopeful]
             gamma, exact = self.compare(ci, cj)
             score = self.model.probability(gamma, exact)
             keep = score >= threshold
