@@ -144,7 +144,10 @@ def person_search(
     if (text.strip() or phone.strip() or document.strip()) and not can(actor, VIEW_IDENTITY):
         return Person.objects.none()  # type: ignore[no-any-return]
     org_id: int = actor.organisation_id
-    people: QuerySet[Person] = Person.objects.filter(organisation_id=org_id)
+    # A record merged into another is no longer a person of its own (dedup).
+    people: QuerySet[Person] = Person.objects.filter(
+        organisation_id=org_id, merged_into__isnull=True
+    )
     if case_code.strip():
         people = people.filter(case_code=casecodes.normalise(case_code))
     if sex:
@@ -265,7 +268,7 @@ def registration_counts(*, actor: Any) -> RegistrationCounts:
     if not can(actor, VIEW):
         return RegistrationCounts(0, 0)
     since = timezone.now() - datetime.timedelta(days=30)
-    counts = Person.objects.filter(organisation_id=actor.organisation_id).aggregate(
-        total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since))
-    )
+    counts = Person.objects.filter(
+        organisation_id=actor.organisation_id, merged_into__isnull=True
+    ).aggregate(total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since)))
     return RegistrationCounts(counts["total"], counts["recent"])
