@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
@@ -52,7 +53,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
             lambda c: "; ".join(f"{f}: {lv}" for f, lv in selectors.reasons_text(c.reasons)),
         ),
     ]
-    caption = _("%(n)s pairs to review") % {"n": page.paginator.count}
+    n = page.paginator.count
+    caption = ngettext("%(n)s pair to review", "%(n)s pairs to review", n) % {"n": n}
     return render(
         request,
         "dedup/queue.html",
@@ -172,7 +174,8 @@ def merge_list(request: AuthedRequest) -> HttpResponse:
         Column(_("By"), lambda m: m.merged_by.get_full_name() or m.merged_by.username),
         Column(_("Undo"), state),
     ]
-    caption = _("%(n)s merges") % {"n": page.paginator.count}
+    n = page.paginator.count
+    caption = ngettext("%(n)s merge", "%(n)s merges", n) % {"n": n}
     return render(
         request,
         "dedup/merge_list.html",
