@@ -321,6 +321,15 @@ def _move_household(keep: Person, absorb: Person) -> tuple[list[int], list[int]]
     return as_person, as_relative
 
 
+def _add_missing(kept: Any, absorbed: Any) -> list[Any]:
+    """Add to a many-to-many of the kept person what the absorbed one has and it lacks;
+    returns the primary keys added (for the undo)."""
+    have = set(kept.values_list("pk", flat=True))
+    added = [pk for pk in absorbed.values_list("pk", flat=True) if pk not in have]
+    kept.add(*added)
+    return added
+
+
 def _lock(*persons: Person) -> None:
     list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]))
 
@@ -401,16 +410,8 @@ def person_merge(
     earlier = list(Person.objects.filter(merged_into_id=absorb.pk).values_list("pk", flat=True))
     Person.objects.filter(pk__in=earlier).update(merged_into_id=keep.pk)
     moved["merged_persons"] = earlier
-    have = set(keep.nationalities.values_list("pk", flat=True))
-    added_countries = [
-        pk for pk in absorb.nationalities.values_list("pk", flat=True) if pk not in have
-    ]
-    keep.nationalities.add(*added_countries)
-    moved["nationalities"] = added_countries
-    have = set(keep.languages.values_list("pk", flat=True))
-    added_languages = [pk for pk in absorb.languages.values_list("pk", flat=True) if pk not in have]
-    keep.languages.add(*added_languages)
-    moved["languages"] = added_languages
+    moved["nationalities"] = _add_missing(keep.nationalities, absorb.nationalities)
+    moved["languages"] = _add_missing(keep.languages, absorb.languages)
 
     keep_identity = Identity.objects.get(person_id=keep.pk)
     absorb_identity = Identity.objects.get(person_id=absorb.pk)
