@@ -25,7 +25,8 @@ def english_pages(client: Any) -> None:
 
 
 def _get(client: Any, user: Any, url: str) -> Any:
-    client.logout()
+    client.logout()  # also drops the cookies: ask for English again
+    client.cookies["django_language"] = "en"
     if user is not None:
         client.force_login(user)
     return client.get(url)
@@ -201,3 +202,14 @@ def test_undo_through_the_history(client: Any, org_a: Any, pair: Pair) -> None:
     assert Person.objects.get(pk=pair.absorb.pk).merged_into_id is None
     history = client.get("/duplicates/merges/").content.decode()
     assert "Undone" in history and f"{merge.public_id}/undo/" not in history
+
+
+def test_pages_speak_french_by_default(client: Any, org_a: Any, pair: Pair) -> None:
+    merge = services.person_merge(actor=org_a["supervisor"], keep=pair.keep, absorb=pair.absorb)
+    client.force_login(org_a["supervisor"])
+    client.cookies.pop("django_language")
+    assert "Aucune paire à examiner." in client.get("/duplicates/").content.decode()
+    history = client.get("/duplicates/merges/").content.decode()
+    assert "Historique des fusions" in history and "1 fusion" in history
+    undo = client.get(f"/duplicates/merges/{merge.public_id}/undo/").content.decode()
+    assert "Pourquoi annuler cette fusion ?" in undo
