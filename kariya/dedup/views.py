@@ -67,7 +67,11 @@ def queue(request: AuthedRequest) -> HttpResponse:
 
 def _side(request: AuthedRequest, person: Person) -> dict[str, Any]:
     identity = None
-    if people_access.can(request.user, people_access.VIEW_IDENTITY):
+    # A record merged away since the pair was found is shown without its identity (the pair
+    # can no longer be merged; it can still be marked "not a match").
+    if person.merged_into_id is None and people_access.can(
+        request.user, people_access.VIEW_IDENTITY
+    ):
         identity = people_access.identity_get_for(request.user, person.public_id)
     return {
         "person": person,

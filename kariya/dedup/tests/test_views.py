@@ -213,3 +213,17 @@ def test_pages_speak_french_by_default(client: Any, org_a: Any, pair: Pair) -> N
     assert "Historique des fusions" in history and "1 fusion" in history
     undo = client.get(f"/duplicates/merges/{merge.public_id}/undo/").content.decode()
     assert "Pourquoi annuler cette fusion ?" in undo
+
+
+def test_nothing_is_recorded_on_a_merged_record(client: Any, org_a: Any, pair: Pair) -> None:
+    services.person_merge(actor=org_a["supervisor"], keep=pair.keep, absorb=pair.absorb)
+    client.force_login(org_a["supervisor"])
+    absorbed = pair.absorb.public_id
+    for url in (
+        f"/people/{absorbed}/edit/",
+        f"/people/{absorbed}/identity/",
+        f"/people/{absorbed}/consents/new/",
+        f"/api/v1/persons/{absorbed}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/people/{pair.keep.public_id}/edit/").status_code == 200
