@@ -201,6 +201,15 @@ def relative_by_case_code(*, actor: Any, case_code: str) -> Person | None:
     return found
 
 
+def kept_record(*, person: Person) -> Person:
+    """The record ``person`` was merged into (``person`` comes from ``access``, same
+    organisation): its public id and case code, for the merged record's page."""
+    kept: Person = Person.objects.only("public_id", "case_code").get(
+        pk=person.merged_into_id, organisation_id=person.organisation_id
+    )
+    return kept
+
+
 def migration_profile_for(*, person: Person) -> MigrationProfile | None:
     """The person's migration profile with its route in order, or None."""
     profile: MigrationProfile | None = (

@@ -340,7 +340,7 @@ def person_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     person = access.person_get_for(request.user, public_id, merged=True)
     if person.merged_into_id is not None:
         # Merged away (dedup): the kept record is the person's page now.
-        kept = Person.objects.only("public_id", "case_code").get(pk=person.merged_into_id)
+        kept = selectors.kept_record(person=person)
         messages.info(
             request,
             _("This record was merged into %(code)s.") % {"code": kept.case_code},
