@@ -205,7 +205,8 @@ def kept_record(*, person: Person) -> Person:
     """The record ``person`` was merged into (``person`` comes from ``access``, same
     organisation): its public id and case code, for the merged record's page."""
     kept: Person = Person.objects.only("public_id", "case_code").get(
-        pk=person.merged_into_id, organisation_id=person.organisation_id
+        pk=person.merged_into_id or 0,
+        organisation_id=person.organisation_id,
     )
     return kept
 
