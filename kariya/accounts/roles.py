@@ -145,6 +145,13 @@ PERMISSIONS: dict[str, Permission] = {
                 "the whole case file moves when the receiving organisation accepts"
             ),
         ),
+        Permission(
+            "dedup.review",
+            _(
+                "Review own organisation's possible duplicates side by side, decide match or "
+                "not a match, merge two records of one person and undo a merge (audited)"
+            ),
+        ),
     ]
 }
 
@@ -168,6 +175,7 @@ MATRIX: dict[str, frozenset[str]] = {
             "referrals.transfer",
             "exchange.import",
             "exchange.export_cases",
+            "dedup.review",
         )
     ),
     Role.GBV_FOCAL_POINT: frozenset((*_ALL_STAFF, "people.view", "cases.view_gbv")),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/export/", include("kariya.directory.export_urls")),
     path("directory/", include("kariya.directory.urls")),
     path("referrals/", include("kariya.referrals.urls")),
+    path("duplicates/", include("kariya.dedup.urls")),
     path("api/", include("kariya.api.urls")),
     path("public/", include("kariya.public.urls")),
     path("information/", include("kariya.public.staff_urls")),

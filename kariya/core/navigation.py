@@ -34,6 +34,7 @@ ITEMS: list[NavItem] = [
     NavItem("referrals:inbox_incoming", _("Referrals received"), "referrals.receive"),
     NavItem("referrals:inbox_outgoing", _("Referrals sent"), "referrals.send"),
     NavItem("referrals:notification_list", _("Notifications"), "home.view"),
+    NavItem("dedup:queue", _("Possible duplicates"), "dedup.review"),
     NavItem(
         "exchange:index", _("Import and export"), "exchange.import", ("exchange.export_cases",)
     ),

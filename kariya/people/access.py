@@ -24,21 +24,30 @@ VIEW_IDENTITY = "people.view_identity"
 REGISTER = "people.register"
 
 
-def _person(actor: Any, public_id: Any, permission: str) -> Person:
+def _person(actor: Any, public_id: Any, permission: str, *, merged: bool = False) -> Person:
     if not can(actor, permission):
         raise Http404
+    people = Person.objects.select_related(
+        "registering_office", "population_category", "preferred_language"
+    )
+    if not merged:
+        # A record merged into another (dedup) is no longer a person of its own: nothing is
+        # read from or recorded on it but through the kept record.
+        people = people.filter(merged_into__isnull=True)
     try:
-        person: Person = Person.objects.select_related(
-            "registering_office", "population_category", "preferred_language"
-        ).get(public_id=_uuid(public_id), organisation_id=actor.organisation_id)
+        person: Person = people.get(
+            public_id=_uuid(public_id), organisation_id=actor.organisation_id
+        )
     except Person.DoesNotExist as exc:
         raise Http404 from exc
     return person
 
 
-def person_get_for(actor: Any, public_id: Any) -> Person:
-    """A person of the actor's organisation, for a role that sees people (no identity)."""
-    return _person(actor, public_id, VIEW)
+def person_get_for(actor: Any, public_id: Any, *, merged: bool = False) -> Person:
+    """A person of the actor's organisation, for a role that sees people (no identity).
+    ``merged``: a record merged into another is found too (its page leads to the kept one);
+    otherwise it is 404 like an absent one."""
+    return _person(actor, public_id, VIEW, merged=merged)
 
 
 def person_get_for_edit(actor: Any, public_id: Any) -> Person:

@@ -123,6 +123,18 @@ class Person(OrgScopedModel):
         related_name="+",
         editable=False,
     )
+    # Set by dedup.services.person_merge: this record was found to be the same person as
+    # ``merged_into`` and its linked records moved there. It is kept (the merge can be undone)
+    # but left out of lists, searches and counts; its page leads to the kept record.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["-registered_at", "-id"]
@@ -143,8 +155,15 @@ class Person(OrgScopedModel):
                 condition=Q(legal_basis="") | Q(legal_basis_recorded_at__isnull=False),
                 name="person_legal_basis_recorded",
             ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="person_not_merged_into_self"
+            ),
         ]
-        indexes = [models.Index(fields=["organisation", "-registered_at"], name="person_org_reg")]
+        indexes = [
+            models.Index(fields=["organisation", "-registered_at"], name="person_org_reg"),
+            # Lists and counts leave merged records out: (organisation, merged_into) covers it.
+            models.Index(fields=["organisation", "merged_into"], name="person_org_merged"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 

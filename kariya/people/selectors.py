@@ -156,7 +156,10 @@ def person_search(
     if (text.strip() or phone.strip() or document.strip()) and not can(actor, VIEW_IDENTITY):
         return Person.objects.none()  # type: ignore[no-any-return]
     org_id: int = actor.organisation_id
-    people: QuerySet[Person] = Person.objects.filter(organisation_id=org_id)
+    # A record merged into another is no longer a person of its own (dedup).
+    people: QuerySet[Person] = Person.objects.filter(
+        organisation_id=org_id, merged_into__isnull=True
+    )
     if case_code.strip():
         people = people.filter(case_code=casecodes.normalise(case_code))
     if sex:
@@ -208,6 +211,16 @@ def relative_by_case_code(*, actor: Any, case_code: str) -> Person | None:
         return None
     found: Person | None = person_search(actor=actor, case_code=case_code).first()
     return found
+
+
+def kept_record(*, person: Person) -> Person:
+    """The record ``person`` was merged into (``person`` comes from ``access``, same
+    organisation): its public id and case code, for the merged record's page."""
+    kept: Person = Person.objects.only("public_id", "case_code").get(
+        pk=person.merged_into_id or 0,
+        organisation_id=person.organisation_id,
+    )
+    return kept
 
 
 def migration_profile_for(*, person: Person) -> MigrationProfile | None:
@@ -277,7 +290,7 @@ def registration_counts(*, actor: Any) -> RegistrationCounts:
     if not can(actor, VIEW):
         return RegistrationCounts(0, 0)
     since = timezone.now() - datetime.timedelta(days=30)
-    counts = Person.objects.filter(organisation_id=actor.organisation_id).aggregate(
-        total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since))
-    )
+    counts = Person.objects.filter(
+        organisation_id=actor.organisation_id, merged_into__isnull=True
+    ).aggregate(total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since)))
     return RegistrationCounts(counts["total"], counts["recent"])

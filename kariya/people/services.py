@@ -278,6 +278,12 @@ def _rebuild_search_keys(person: Person, kinds: Iterable[str]) -> None:
     )
 
 
+def search_keys_rebuild(*, person: Person) -> None:
+    """Recompute every search key of ``person`` (names, phones, documents) from what is stored:
+    for services of other apps that move identity values or documents (``dedup``)."""
+    _rebuild_search_keys(person, SearchKind.values)
+
+
 # --- registration -----------------------------------------------------------------------------
 
 

@@ -337,7 +337,15 @@ def formset_row(request: AuthedRequest, kind: str) -> HttpResponse:
 
 @requires(VIEW)
 def person_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
-    person = access.person_get_for(request.user, public_id)
+    person = access.person_get_for(request.user, public_id, merged=True)
+    if person.merged_into_id is not None:
+        # Merged away (dedup): the kept record is the person's page now.
+        kept = selectors.kept_record(person=person)
+        messages.info(
+            request,
+            _("This record was merged into %(code)s.") % {"code": kept.case_code},
+        )
+        return redirect("people:person_detail", public_id=kept.public_id)
     identity = None
     if access.can(request.user, access.VIEW_IDENTITY):
         identity = access.identity_get_for(request.user, public_id)

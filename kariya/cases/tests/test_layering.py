@@ -1,5 +1,5 @@
 """Where reads and writes live: views, API views and template tags of the people, cases and
-exchange apps reach records through ``access.py`` / ``selectors.py`` and write through
+exchange apps (and dedup) reach records through ``access.py`` / ``selectors.py`` and write through
 ``services.py`` (DESIGN.md, "one gate"). A bare ``Model.objects`` query or a ``.save()`` there
 is a hole in the gate, even when today's caller happens to be scoped."""
 
@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LAYER = sorted(
     path
-    for app in ("people", "cases", "exchange")
+    for app in ("people", "cases", "exchange", "dedup")
     for pattern in ("views.py", "api.py", "templatetags/*.py")
     for path in (ROOT / app).glob(pattern)
 )

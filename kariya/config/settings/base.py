@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "kariya.directory",
     "kariya.public",
     "kariya.referrals",
+    "kariya.dedup",
     "kariya.codelists",
     "kariya.api",
     "kariya.demo",

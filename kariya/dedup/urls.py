@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kariya.dedup import views
+
+app_name = "dedup"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("merges/", views.merge_list, name="merge_list"),
+    path("merges/<uuid:public_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("<uuid:public_id>/", views.candidate_detail, name="candidate_detail"),
+]

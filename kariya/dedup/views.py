@@ -1,0 +1,221 @@
+"""Pages of duplicate review: the queue of pending pairs, a pair side by side with the
+decision, the merge history and the undo.
+
+Every view declares ``dedup.review`` (supervisors); records come through ``access.py`` (404 for
+absent and for another organisation's), identity through ``people.access`` (only with
+``people.view_identity``, each read audited), writes through ``services.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kariya.core.gate import requires
+from kariya.core.http import AuthedRequest
+from kariya.core.tables import Column, badge, link, table, url_maker
+from kariya.core.viewhelpers import apply_errors
+from kariya.dedup import access, forms, selectors, services
+from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
+from kariya.people import access as people_access
+from kariya.people import selectors as people_selectors
+from kariya.people.models import Person
+
+PAGE_SIZE = 50
+
+
+def _percent(score: float) -> str:
+    return f"{round(score * 100)} %"
+
+
+@requires(access.REVIEW)
+def queue(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    pair_url = url_maker("dedup:candidate_detail")
+    rows = list(page.object_list)
+    columns = [
+        Column(_("Pair"), lambda c: link(pair_url(c.public_id), _("Compare"))),
+        Column(_("First record"), lambda c: c.person_a.case_code),
+        Column(_("Second record"), lambda c: c.person_b.case_code),
+        Column(_("Score"), lambda c: _percent(c.score)),
+        Column(
+            _("Why"),
+            lambda c: "; ".join(f"{f}: {lv}" for f, lv in selectors.reasons_text(c.reasons)),
+        ),
+    ]
+    n = page.paginator.count
+    caption = ngettext("%(n)s pair to review", "%(n)s pairs to review", n) % {"n": n}
+    return render(
+        request,
+        "dedup/queue.html",
+        {
+            "page": page,
+            "table": table(caption=caption, columns=columns, rows=rows) if rows else None,
+        },
+    )
+
+
+def _side(request: AuthedRequest, person: Person) -> dict[str, Any]:
+    identity = None
+    # A record merged away since the pair was found is shown without its identity (the pair
+    # can no longer be merged; it can still be marked "not a match").
+    if person.merged_into_id is None and people_access.can(
+        request.user, people_access.VIEW_IDENTITY
+    ):
+        identity = people_access.identity_get_for(request.user, person.public_id)
+    return {
+        "person": person,
+        "identity": identity,
+        "nationalities": list(person.nationalities.all()),
+        "profile": people_selectors.migration_profile_for(person=person),
+        "counts": selectors.linked_counts(person),
+    }
+
+
+def _decide(
+    request: AuthedRequest, candidate: DuplicateCandidate, form: forms.DecisionForm
+) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        if data["decision"] == forms.NOT_A_MATCH:
+            services.duplicate_decide_not_a_match(
+                actor=request.user,
+                candidate=candidate,
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+            messages.success(
+                request, _("Recorded: not the same person. This pair will not be proposed again.")
+            )
+            return redirect("dedup:queue")
+        a, b = candidate.person_a, candidate.person_b
+        keep, absorb = (a, b) if data["decision"] == forms.KEEP_A else (b, a)
+        services.person_merge(
+            actor=request.user,
+            keep=keep,
+            absorb=absorb,
+            candidate=candidate,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    except PermissionDenied as exc:  # pragma: no cover - access.py already answered 404
+        raise Http404 from exc
+    messages.success(
+        request,
+        _("Merged into %(code)s. The merge can be undone from the merge history.")
+        % {"code": keep.case_code},
+    )
+    return redirect("people:person_detail", public_id=keep.public_id)
+
+
+@requires(access.REVIEW)
+def candidate_detail(request: AuthedRequest, public_id: Any) -> HttpResponse:
+    candidate = access.candidate_get_for(request.user, public_id)
+    pending = candidate.status == CandidateStatus.PENDING
+    form = forms.DecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": candidate.version},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not pending:
+            form.is_valid()
+            form.add_error(None, _("This pair has already been decided."))
+        elif form.is_valid():
+            done = _decide(request, candidate, form)
+            if done is not None:
+                return done
+    return render(
+        request,
+        "dedup/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "pending": pending,
+            "sides": [_side(request, candidate.person_a), _side(request, candidate.person_b)],
+            "reasons": selectors.reasons_text(candidate.reasons),
+            "score": _percent(candidate.score),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@requires(access.REVIEW)
+def merge_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.merge_history(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    person_url = url_maker("people:person_detail")
+    undo_url = url_maker("dedup:merge_undo")
+
+    def when(m: PersonMerge) -> str:
+        return str(formats.date_format(timezone.localtime(m.merged_at), "SHORT_DATETIME_FORMAT"))
+
+    def state(m: PersonMerge) -> Any:
+        if m.undone_at is not None:
+            return badge(_("Undone"), off=True)
+        return link(undo_url(m.public_id), _("Undo"))
+
+    rows = list(page.object_list)
+    columns = [
+        Column(_("Merged at"), when),
+        Column(_("Kept record"), lambda m: link(person_url(m.keep.public_id), m.keep.case_code)),
+        Column(_("Merged record"), lambda m: m.absorb.case_code),
+        Column(_("By"), lambda m: m.merged_by.get_full_name() or m.merged_by.username),
+        Column(_("Undo"), state),
+    ]
+    n = page.paginator.count
+    caption = ngettext("%(n)s merge", "%(n)s merges", n) % {"n": n}
+    return render(
+        request,
+        "dedup/merge_list.html",
+        {
+            "page": page,
+            "table": table(caption=caption, columns=columns, rows=rows) if rows else None,
+        },
+    )
+
+
+@requires(access.REVIEW)
+def merge_undo(request: AuthedRequest, public_id: Any) -> HttpResponse:
+    merge = access.merge_get_for(request.user, public_id)
+    form = forms.UndoForm(
+        request.POST if request.method == "POST" else None, initial={"version": merge.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.person_merge_undo(
+                    actor=request.user,
+                    merge=merge,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except PermissionDenied as exc:  # pragma: no cover - access.py answered 404
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request,
+                    _("Merge undone: %(code)s is a record of its own again.")
+                    % {"code": merge.absorb.case_code},
+                )
+                return redirect("dedup:merge_list")
+    return render(request, "dedup/merge_undo.html", {"merge": merge, "form": form}, status=status)
