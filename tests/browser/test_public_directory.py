@@ -85,7 +85,14 @@ def test_service_worker_serves_a_cached_page_with_the_network_cut(
     page.goto(live_server.url + detail)
     notice = page.locator("#offline-copy")
     expect(notice).to_be_hidden()
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # Polled from Python: wait_for_function polls a string predicate with eval in the page,
+    # which the page's CSP (no 'unsafe-eval') refuses once the first check is false.
+    for _ in range(100):
+        if page.evaluate("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the service worker never took control of the page")
     # A second visit goes through the worker, which keeps what it shows.
     page.reload()
     printed = notice.locator("time").get_attribute("datetime")
