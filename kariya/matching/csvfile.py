@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from kariya.matching.records import FIELDS
 
 _C1_OR_NUL = re.compile(rb"[\x00\x80-\x9f]")
+MAX_VARIANT_ROWS = 10_000
+MAX_VARIANT_BYTES = 1_000_000
 
 
 class InputError(Exception):
@@ -150,3 +152,39 @@ def read_table(path: Path, columns: str | None = None) -> Table:
         ) from exc
     absent = [name for name in FIELDS if name not in sources]
     return Table(ids=ids, columns=values, rows=rows, encoding=encoding, absent=absent)
+
+
+def read_variant_rows(data: bytes) -> list[tuple[int, str, str]]:
+    """(line, canonical, variant) of a variant dictionary CSV (``canonical,variant`` named on the
+    first line, other columns ignored; encoding as in the module docstring), or InputError."""
+    if len(data) > MAX_VARIANT_BYTES:
+        raise InputError(_("The file is larger than %(size)s; split it.") % {"size": "1 MB"})
+    text, _encoding = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip().lower() for column in next(reader, [])]
+    if "canonical" not in header or "variant" not in header:
+        raise InputError(
+            _("The first line must name the columns canonical and variant (CSV, comma-separated).")
+        )
+    c, v = header.index("canonical"), header.index("variant")
+    rows: list[tuple[int, str, str]] = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            line = reader.line_num
+            if len(rows) >= MAX_VARIANT_ROWS:
+                raise InputError(
+                    _("Line %(line)d: a file may hold at most %(n)d rows; split it.")
+                    % {"line": line, "n": MAX_VARIANT_ROWS}
+                )
+            padded = values + [""] * (max(c, v) + 1 - len(values))
+            rows.append((line, padded[c], padded[v]))
+    except csv.Error as exc:
+        raise InputError(
+            _("Line %(line)d: unreadable CSV (%(error)s).")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
+    if not rows:
+        raise InputError(_("The file holds no rows under its header."))
+    return rows

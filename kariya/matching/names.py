@@ -177,12 +177,19 @@ def spelling_key(token: str) -> str:
 class VariantConflictError(ValueError):
     """A variant row would make two distinct canonical names equal."""
 
+    def __init__(self, message: str, *, variant: str = "", known: str = "", canonical: str = ""):
+        super().__init__(message)
+        self.variant = variant
+        self.known = known  # the canonical name the spelling already belongs to
+        self.canonical = canonical  # the canonical name the row asked for
+
 
 class VariantDictionary:
     """Spelling key → canonical name, refusing any row that would merge two canonical names."""
 
     def __init__(self) -> None:
         self._canonical: dict[str, str] = {}
+        self._written: dict[str, str] = {}  # canonical key → the name as first written
 
     def __len__(self) -> int:
         return len(self._canonical)
@@ -191,15 +198,19 @@ class VariantDictionary:
         # Canonical names live in the same namespace as spelling keys, so that a token outside
         # the dictionary can never be mistaken for another name's canonical form.
         canon_display = variant_key(canonical)
-        for spelling in (canon_display, variant_key(variant)):
-            if not spelling:
-                continue
-            known = self._canonical.get(spelling)
+        spellings = [s for s in (canon_display, variant_key(variant)) if s]
+        for spelling in spellings:  # checked before anything is written: a refused row
+            known = self._canonical.get(spelling)  # leaves the dictionary as it was
             if known is not None and known != canon_display:
                 raise VariantConflictError(
-                    f"{variant!r} would merge {known!r} and {canon_display!r}"
+                    f"{variant!r} would merge {known!r} and {canon_display!r}",
+                    variant=variant,
+                    known=self.written(known),
+                    canonical=canonical,
                 )
+        for spelling in spellings:
             self._canonical[spelling] = canon_display
+        self._written.setdefault(canon_display, canonical)
 
     def extend(self, rows: Iterable[tuple[str, str]]) -> VariantDictionary:
         for canonical, variant in rows:
@@ -211,6 +222,10 @@ class VariantDictionary:
 
     def knows(self, key: str) -> bool:
         return key in self._canonical
+
+    def written(self, key: str) -> str:
+        """A canonical key as its name was first written (``muhamed`` → ``mohamed``)."""
+        return self._written.get(key, key)
 
 
 def variant_key(variant: str) -> str:

@@ -13,8 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from kariya.matching.csvfile import InputError, read_table
+from kariya.matching.csvfile import InputError, read_bytes, read_table, read_variant_rows
 from kariya.matching.engine import DEFAULT_THRESHOLD, Matcher
+from kariya.matching.names import VariantDictionary, load_variants
+from kariya.matching.services import variant_rows_apply
 
 MAX_ISSUES_SHOWN = 20
 
@@ -52,6 +54,14 @@ class Command(BaseCommand):
             "join several with +: address=quartier+ville.",
         )
         parser.add_argument(
+            "--variants",
+            type=Path,
+            action="append",
+            default=[],
+            help="A CSV of name variants (canonical,variant) added to the shipped dictionary, "
+            "e.g. the one exported from the configuration admin. May be given several times.",
+        )
+        parser.add_argument(
             "--threshold",
             type=float,
             default=DEFAULT_THRESHOLD,
@@ -87,7 +97,8 @@ class Command(BaseCommand):
             _("%(count)d records (%(encoding)s); normalising")
             % {"count": len(table.ids), "encoding": table.encoding}
         )
-        matcher = Matcher.from_columns(table.columns, table.ids, table.rows)
+        variants = self._variants(options["variants"])
+        matcher = Matcher.from_columns(table.columns, table.ids, table.rows, variants=variants)
         issues = matcher.data.issues
         for issue in issues[:MAX_ISSUES_SHOWN]:
             sys.stderr.write(_issue_message(issue.problem, issue.row, issue.field) + "\n")
@@ -113,6 +124,30 @@ class Command(BaseCommand):
         self._progress(
             _("Wrote %(count)d pairs to %(path)s") % {"count": len(pairs), "path": output}
         )
+
+    def _variants(self, paths: list[Path]) -> VariantDictionary | None:
+        """The shipped dictionary extended by each file, through the distinct-name guard: a
+        row that would make two names one stops the run, naming its file and line."""
+        if not paths:
+            return None
+        dictionary = load_variants()
+        for path in paths:
+            try:
+                rows = read_variant_rows(read_bytes(path))
+            except InputError as exc:
+                raise CommandError(f"{path}: {exc}") from exc
+            result = variant_rows_apply(dictionary, rows)
+            if result.errors:
+                line, message = result.errors[0]
+                raise CommandError(
+                    _("%(path)s, line %(line)d: %(message)s")
+                    % {"path": path, "line": line, "message": message}
+                )
+            self._progress(
+                _("%(path)s: %(added)d name variants added, %(known)d already known")
+                % {"path": path, "added": result.added, "known": result.already_known}
+            )
+        return dictionary
 
     def _write(self, output: Path, ids: list[str], pairs: Any) -> None:
         """All or nothing: a temporary file in the same folder, renamed when complete."""

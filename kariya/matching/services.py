@@ -1,0 +1,191 @@
+"""Writes of the matching app: the administrators' additions to the variant dictionary.
+
+Every addition goes through the distinct-name guard of ``names.VariantDictionary`` against the
+shipped dictionary and every earlier addition: a row that would make two names one (Mahmoud
+as a spelling of Mohamed) is refused with the two names, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kariya.core.audit import audit_record
+from kariya.core.models import AuditAction
+from kariya.matching.csvfile import InputError, read_variant_rows
+from kariya.matching.dictionary import admin_rows
+from kariya.matching.models import NameVariant
+from kariya.matching.names import VariantConflictError, VariantDictionary, load_variants
+from kariya.matching.names import variant_key as spelling_of
+
+MAX_LENGTH = 60
+
+
+@dataclass
+class VariantImportResult:
+    added: int = 0
+    already_known: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _shown(name: str) -> str:
+    """A name as shown in a message: the shipped file writes them in lower case."""
+    return name.title() if name.islower() else name
+
+
+def _conflict_message(exc: VariantConflictError) -> str:
+    return _(
+        "“%(variant)s” is already a spelling of %(known)s; it cannot also be %(canonical)s "
+        "(the dictionary never makes two different names one)."
+    ) % {"variant": exc.variant, "known": _shown(exc.known), "canonical": exc.canonical}
+
+
+def _check_row(
+    dictionary: VariantDictionary, canonical: str, variant: str
+) -> tuple[str | None, bool]:
+    """(error message or None, whether the row is already known), adding it when new."""
+    canonical, variant = canonical.strip(), variant.strip()
+    if not canonical or not variant:
+        return _("Both the name and its other spelling are required."), False
+    if len(canonical) > MAX_LENGTH or len(variant) > MAX_LENGTH:
+        return _("A name has at most %(n)d characters.") % {"n": MAX_LENGTH}, False
+    canonical_key, variant_key = spelling_of(canonical), spelling_of(variant)
+    if not canonical_key or not variant_key:
+        return _("A name needs at least one letter."), False
+    resolved = dictionary.canonical(canonical_key)
+    if resolved is not None and resolved != canonical_key:
+        return _(
+            "“%(canonical)s” is itself a spelling of %(name)s: write %(name)s as the name."
+        ) % {"canonical": canonical, "name": _shown(dictionary.written(resolved))}, False
+    if dictionary.canonical(variant_key) == canonical_key:
+        return None, True
+    try:
+        dictionary.add(canonical, variant)
+    except VariantConflictError as exc:
+        return _conflict_message(exc), False
+    return None, False
+
+
+def name_variant_check(
+    *, canonical: str, variant: str, instance: NameVariant | None = None, lock: bool = False
+) -> str | None:
+    """Why this addition would be refused (a translated message), or None. Read by the admin's
+    form so the message sits on the field; ``name_variant_save`` checks again under a lock."""
+    query = NameVariant.objects.order_by("id")
+    if lock:
+        query = query.select_for_update()
+    others = [
+        (c, v)
+        for pk, c, v in query.values_list("id", "canonical", "variant")
+        if instance is None or pk != instance.pk
+    ]
+    error, known = _check_row(load_variants(extra_rows=others), canonical, variant)
+    if error is None and known:
+        return _("The dictionary already reads this spelling as this name.")
+    return error
+
+
+@transaction.atomic
+def name_variant_save(
+    *,
+    actor: Any,
+    canonical: str,
+    variant: str,
+    note: str = "",
+    instance: NameVariant | None = None,
+) -> NameVariant:
+    """Add a spelling of a name, or change one added before. Refused (``ValidationError`` on
+    the field) when a name is empty or too long, when the spelling already belongs to another
+    name, or when the dictionary already reads it as this name (nothing to add)."""
+    error = name_variant_check(canonical=canonical, variant=variant, instance=instance, lock=True)
+    if error is not None:
+        raise ValidationError({"variant": error})
+    row = instance or NameVariant(created_by=actor)
+    changed = [
+        name
+        for name, value in (
+            ("canonical", canonical.strip()),
+            ("variant", variant.strip()),
+            ("note", note.strip()),
+        )
+        if getattr(row, name) != value
+    ]
+    row.canonical, row.variant, row.note = canonical.strip(), variant.strip(), note.strip()
+    row.full_clean(validate_unique=True)
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if instance is None else AuditAction.UPDATE,
+        obj=row,
+        changed_fields=changed,
+    )
+    return row
+
+
+@transaction.atomic
+def name_variant_delete(*, actor: Any, instance: NameVariant) -> None:
+    """Remove an addition (the shipped dictionary cannot be changed here). Removing can never
+    merge two names, so it is not checked."""
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=instance)
+    instance.delete()
+
+
+def variant_rows_apply(
+    dictionary: VariantDictionary, rows: list[tuple[int, str, str]]
+) -> VariantImportResult:
+    """Add ``rows`` (line, canonical, variant) to ``dictionary`` one by one through the guard:
+    the result counts the rows already known and lists every refusal with its line. Shared by
+    the admin's import and ``kariya match --variants``."""
+    result = VariantImportResult()
+    for line, canonical, variant in rows:
+        error, known = _check_row(dictionary, canonical, variant)
+        if error is not None:
+            result.errors.append((line, error))
+        elif known:
+            result.already_known += 1
+        else:
+            result.added += 1
+    return result
+
+
+@transaction.atomic
+def name_variants_import(*, actor: Any, data: bytes) -> VariantImportResult:
+    """Add every row of a CSV (``canonical,variant``; UTF-8, UTF-8 with BOM or Latin-1) — all or
+    nothing: any bad row (an empty or too long name, a spelling already belonging to another
+    name, two rows of the file disagreeing) and nothing is added; the result lists every error
+    with its line. Rows the dictionary already reads that way are counted and skipped."""
+    try:
+        rows = read_variant_rows(data)
+    except InputError as exc:
+        return VariantImportResult(errors=[(0, str(exc))])
+    list(NameVariant.objects.select_for_update().values_list("id", flat=True))
+    dictionary = load_variants(extra_rows=admin_rows())
+    new: list[NameVariant] = []
+    result = VariantImportResult()
+    for line, canonical, variant in rows:
+        error, known = _check_row(dictionary, canonical, variant)
+        if error is not None:
+            result.errors.append((line, error))
+        elif known:
+            result.already_known += 1
+        else:
+            new.append(
+                NameVariant(canonical=canonical.strip(), variant=variant.strip(), created_by=actor)
+            )
+    if result.errors:
+        result.errors.sort()
+        return result
+    NameVariant.objects.bulk_create(new)
+    result.added = len(new)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="matching.namevariant",
+        object_id=f"import:{result.added}",
+        changed_fields=["canonical", "variant"],
+    )
+    return result
