@@ -330,6 +330,59 @@ def _add_missing(kept: Any, absorbed: Any) -> list[Any]:
     return added
 
 
+def _carry_withdrawals(
+    *, actor: User, keep: Person, moved_consents: list[int], now: datetime.datetime
+) -> list[int]:
+    """A consent withdrawn on one record also ends the other record's consent for the same
+    purpose (scope, receiving organisation, service type) given *before* that withdrawal: the
+    person took it back after giving it, whichever record it was written on. A consent given
+    after the withdrawal stands (the person gave it again). Returns the consents withdrawn here
+    (the undo gives them back)."""
+    moved = set(moved_consents)
+    consents = list(
+        Consent.objects.filter(person_id=keep.pk).values(
+            "pk",
+            "scope",
+            "recipient_organisation_id",
+            "service_type_id",
+            "given_at",
+            "withdrawn_at",
+        )
+    )
+    ended: list[int] = []
+    for active in consents:
+        if active["withdrawn_at"] is not None:
+            continue
+        purpose = (active["scope"], active["recipient_organisation_id"], active["service_type_id"])
+        for other in consents:
+            if (
+                other["withdrawn_at"] is not None
+                and (other["pk"] in moved) != (active["pk"] in moved)
+                and (other["scope"], other["recipient_organisation_id"], other["service_type_id"])
+                == purpose
+                and other["withdrawn_at"] > active["given_at"]
+            ):
+                ended.append(active["pk"])
+                break
+    if ended:
+        Consent.objects.filter(pk__in=ended, withdrawn_at__isnull=True).update(
+            withdrawn_at=now,
+            withdrawn_by=actor,
+            withdrawal_reason=_("Withdrawn on the other record of this person (merge)."),
+            updated_at=now,
+            updated_by=actor,
+            version=F("version") + 1,
+        )
+        for consent in Consent.objects.filter(pk__in=ended):
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=consent,
+                changed_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
+            )
+    return ended
+
+
 def _lock(*persons: Person) -> None:
     list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in persons]))
 
@@ -400,6 +453,9 @@ def person_merge(
         pks = list(model.objects.filter(person_id=absorb.pk).values_list("pk", flat=True))
         model.objects.filter(pk__in=pks).update(person_id=keep.pk)
         moved[name] = pks
+    moved["consents_withdrawn"] = _carry_withdrawals(
+        actor=actor, keep=keep, moved_consents=moved["consents"], now=now
+    )
     moved["household_person"], moved["household_relative"] = _move_household(keep, absorb)
     moved["migration_profile"] = None
     if not MigrationProfile.objects.filter(person_id=keep.pk).exists():
@@ -528,6 +584,20 @@ def person_merge_undo(
     keep = Person.objects.select_for_update().get(pk=merge.keep_id)
     absorb = Person.objects.select_for_update().get(pk=merge.absorb_id)
     moved = merge.moved
+    if moved.get("consents_withdrawn"):
+        # Exactly the withdrawals the merge made (recorded with the merge's time and actor).
+        Consent.objects.filter(
+            pk__in=moved["consents_withdrawn"],
+            withdrawn_at=merge.merged_at,
+            withdrawn_by_id=merge.merged_by_id,
+        ).update(
+            withdrawn_at=None,
+            withdrawn_by=None,
+            withdrawal_reason="",
+            updated_at=now,
+            updated_by=actor,
+            version=F("version") + 1,
+        )
     for name, model in _MOVED_BY_PERSON.items():
         model.objects.filter(pk__in=moved.get(name, []), person_id=keep.pk).update(
             person_id=absorb.pk

@@ -16,10 +16,12 @@ from kariya.dedup import services
 from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
 from kariya.dedup.tests.conftest import Pair, build_pair
 from kariya.people import selectors as people_selectors
-from kariya.people.factories import register
+from kariya.people import services as people_services
+from kariya.people.factories import register, services_consent
 from kariya.people.models import (
     Consent,
     ConsentRestriction,
+    ConsentScope,
     HouseholdLink,
     Identity,
     IdentityDocument,
@@ -418,3 +420,58 @@ def test_the_merge_of_another_pair_in_another_organisation_is_independent(
     services.person_merge(actor=org_a["supervisor"], keep=a, absorb=b)
     assert Person.objects.get(pk=pair_b.absorb.pk).merged_into_id is None
     assert Case.objects.get(pk=pair_b.absorb_case.pk).person_id == pair_b.absorb.pk
+
+
+def test_a_withdrawal_on_one_record_ends_the_older_consent_of_the_other(
+    org_a: Any, org_b: Any
+) -> None:
+    """The person took the referral consent back on one record after giving it on the other:
+    merged, the older consent ends too; the undo gives it back. A consent given again after
+    the withdrawal, or for another purpose, stands."""
+    worker, supervisor = org_a["caseworker"], org_a["supervisor"]
+    to_b = {"scope": ConsentScope.REFERRAL, "recipient_organisation": org_b.org}
+    keep = register(
+        worker,
+        consents=[services_consent(), services_consent(**to_b)],
+    )
+    absorb = register(worker, consents=[services_consent(), services_consent(**to_b)])
+    keep_referral = Consent.objects.get(person=keep, scope=ConsentScope.REFERRAL)
+    people_services.consent_withdraw(
+        actor=worker,
+        consent=Consent.objects.get(person=absorb, scope=ConsentScope.REFERRAL),
+        reason="Ne veut plus",
+    )
+    assert people_selectors.consent_has(keep, ConsentScope.REFERRAL, org_b.org)
+
+    merge = services.person_merge(actor=supervisor, keep=keep, absorb=absorb, reason="Même")
+
+    assert not people_selectors.consent_has(keep, ConsentScope.REFERRAL, org_b.org)
+    assert people_selectors.consent_has(keep, ConsentScope.SERVICES)
+    ended = Consent.objects.get(pk=keep_referral.pk)
+    assert ended.withdrawn_by == supervisor and "merge" in ended.withdrawal_reason
+    assert merge.moved["consents_withdrawn"] == [keep_referral.pk]
+    assert AuditEvent.objects.filter(
+        object_type="people.consent", object_id=str(ended.public_id), action="update"
+    ).exists()
+
+    services.person_merge_undo(actor=supervisor, merge=merge, reason="Erreur")
+
+    assert people_selectors.consent_has(keep, ConsentScope.REFERRAL, org_b.org)
+    assert not people_selectors.consent_has(absorb, ConsentScope.REFERRAL, org_b.org)
+    restored = Consent.objects.get(pk=keep_referral.pk)
+    assert restored.withdrawn_at is None and restored.withdrawal_reason == ""
+
+
+def test_a_consent_given_again_after_the_withdrawal_stands(org_a: Any, org_b: Any) -> None:
+    worker, supervisor = org_a["caseworker"], org_a["supervisor"]
+    to_b = {"scope": ConsentScope.REFERRAL, "recipient_organisation": org_b.org}
+    absorb = register(worker, consents=[services_consent(), services_consent(**to_b)])
+    people_services.consent_withdraw(
+        actor=worker, consent=Consent.objects.get(person=absorb, scope=ConsentScope.REFERRAL)
+    )
+    keep = register(worker, consents=[services_consent(), services_consent(**to_b)])
+
+    merge = services.person_merge(actor=supervisor, keep=keep, absorb=absorb, reason="Même")
+
+    assert people_selectors.consent_has(keep, ConsentScope.REFERRAL, org_b.org)
+    assert merge.moved["consents_withdrawn"] == []
