@@ -140,7 +140,7 @@ class PersonMerge(OrgScopedModel):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", _("Completed")
     FAILED = "failed", _("Failed")
 
 

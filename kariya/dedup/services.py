@@ -816,7 +816,8 @@ def _run(run: DedupRun, progress: ProgressWriter) -> None:
     )
     registry = batch.read_registry(organisation_id=run.organisation_id, progress=progress)
     found = batch.find_pairs(registry, threshold=run.threshold, progress=progress)
-    progress(RunStage.RECORDING, 0, len(found.pairs))
+    # One transaction: its progress could not be seen before the end, so none is shown.
+    progress(RunStage.RECORDING, 0, 0)
     with transaction.atomic():
         added = duplicate_candidates_record(
             organisation=run.organisation, pairs=found.pairs, actor=run.started_by
