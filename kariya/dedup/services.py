@@ -1,7 +1,10 @@
-"""Writes of duplicate detection: recording candidate pairs, deciding them, merging two
-records of one person and undoing a merge.
+"""Writes of duplicate detection: the batch search over a registry that finds candidate pairs
+(``registry_deduplicate_start`` / ``registry_deduplicate_run``), recording the pairs, deciding
+them, merging two records of one person and undoing a merge.
 
-Every service is keyword-only, atomic and audited (field names, never values). Decisions on a
+Every service is keyword-only, atomic and audited (field names, never values) — except
+``registry_deduplicate_run``, which runs for minutes in a worker and writes its progress as it
+goes, and records its candidates in one transaction at the end. Decisions on a
 pair use optimistic locking (``expected_version``): when two supervisors decide the same pair,
 the second is refused with nothing written.
 
