@@ -13,7 +13,7 @@ from django.http import Http404
 
 from kariya.core.access import actor_can as can
 from kariya.core.access import public_id_or_404 as _uuid
-from kariya.dedup.models import DuplicateCandidate, PersonMerge
+from kariya.dedup.models import DedupRun, DuplicateCandidate, PersonMerge
 
 REVIEW = "dedup.review"
 
@@ -42,3 +42,16 @@ def merge_get_for(actor: Any, public_id: Any) -> PersonMerge:
     except PersonMerge.DoesNotExist as exc:
         raise Http404 from exc
     return merge
+
+
+def run_get_for(actor: Any, public_id: Any) -> DedupRun:
+    """A search for duplicates of the actor's organisation, for a reviewer (its progress)."""
+    if not can(actor, REVIEW):
+        raise Http404
+    try:
+        run: DedupRun = DedupRun.objects.get(
+            public_id=_uuid(public_id), organisation_id=actor.organisation_id
+        )
+    except DedupRun.DoesNotExist as exc:
+        raise Http404 from exc
+    return run

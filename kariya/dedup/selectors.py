@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kariya.cases.models import Case, Screening, VulnerabilityAssessment
 from kariya.core.access import actor_can as can
 from kariya.dedup.access import REVIEW
-from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
+from kariya.dedup.models import CandidateStatus, DedupRun, DuplicateCandidate, PersonMerge
 from kariya.people.models import Consent, HouseholdLink, IdentityDocument, MigrationProfile, Person
 
 QUEUE_FIELDS = (
@@ -44,6 +44,19 @@ def review_queue(actor: Any) -> QuerySet[DuplicateCandidate]:
         .only(*QUEUE_FIELDS)
         .order_by("-score", "id")
     )
+
+
+def latest_run(actor: Any) -> DedupRun | None:
+    """The organisation's most recent search for duplicates (None without ``dedup.review``)."""
+    if not can(actor, REVIEW):
+        return None
+    run: DedupRun | None = (
+        DedupRun.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("started_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return run
 
 
 def merge_history(actor: Any) -> QuerySet[PersonMerge]:

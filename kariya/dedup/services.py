@@ -1,7 +1,10 @@
-"""Writes of duplicate detection: recording candidate pairs, deciding them, merging two
-records of one person and undoing a merge.
+"""Writes of duplicate detection: the batch search over a registry that finds candidate pairs
+(``registry_deduplicate_start`` / ``registry_deduplicate_run``), recording the pairs, deciding
+them, merging two records of one person and undoing a merge.
 
-Every service is keyword-only, atomic and audited (field names, never values). Decisions on a
+Every service is keyword-only, atomic and audited (field names, never values) — except
+``registry_deduplicate_run``, which runs for minutes in a worker and writes its progress as it
+goes, and records its candidates in one transaction at the end. Decisions on a
 pair use optimistic locking (``expected_version``): when two supervisors decide the same pair,
 the second is refused with nothing written.
 
@@ -33,12 +36,15 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import re
-from collections.abc import Iterable
+import time
+import traceback
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,8 +56,20 @@ from kariya.core.access import actor_can
 from kariya.core.audit import audit_record
 from kariya.core.locking import stale_error
 from kariya.core.models import AuditAction
+from kariya.dedup import batch
 from kariya.dedup.access import REVIEW
-from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
+from kariya.dedup.models import (
+    ACTIVE_RUN_STATUSES,
+    STALE_AFTER,
+    CandidateStatus,
+    DedupRun,
+    DuplicateCandidate,
+    PersonMerge,
+    RunError,
+    RunStage,
+    RunStatus,
+)
+from kariya.matching.engine import DEFAULT_THRESHOLD
 from kariya.people import services as people_services
 from kariya.people.models import (
     Consent,
@@ -666,3 +684,232 @@ def person_merge_undo(
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=absorb, changed_fields=["merged_into"])
     return merge
+
+
+# --- the batch search over a registry ---------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+# At most one progress write per this many seconds (a stage change is always written): the
+# page polls every 2 s, and each write is a short transaction of its own.
+PROGRESS_INTERVAL = 0.5
+
+
+def _already_running() -> ValidationError:
+    return ValidationError(
+        _(
+            "A search for duplicates is already under way for your organisation. Wait until it "
+            "has finished before starting another."
+        ),
+        code="already_running",
+    )
+
+
+def _expire_stale(organisation_id: int, now: datetime.datetime) -> int:
+    """Mark failed ("interrupted") the organisation's queued or running runs that gave no sign
+    of life for ``STALE_AFTER``: a worker killed mid-run, a task lost before it was queued.
+    Otherwise such a run would keep the organisation from ever starting another."""
+    return int(
+        DedupRun.objects.filter(
+            organisation_id=organisation_id,
+            status__in=ACTIVE_RUN_STATUSES,
+            updated_at__lt=now - STALE_AFTER,
+        ).update(
+            status=RunStatus.FAILED,
+            error_code=RunError.INTERRUPTED,
+            finished_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+    )
+
+
+@transaction.atomic
+def registry_deduplicate_start(*, actor: User, threshold: float | None = None) -> DedupRun:
+    """Start a search for duplicates over the actor's organisation's registry: a queued
+    ``DedupRun`` and a background task (``tasks.registry_deduplicate``, given the run's id only)
+    enqueued once the run is committed.
+
+    Only a holder of ``dedup.review``. One queued or running run per organisation: a second is
+    refused (``ValidationError``, code ``already_running``; the partial unique constraint
+    ``dedup_run_one_active`` holds it against a race). A run silent for ``STALE_AFTER`` is
+    marked interrupted first. ``threshold`` (default: the engine's, 0.8) must be in (0, 1).
+    Audited: ``create`` on the run.
+    """
+    if not actor_can(actor, REVIEW) or actor.organisation_id is None:
+        raise PermissionDenied
+    value = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    if not 0.0 < value < 1.0:
+        raise ValidationError({"threshold": _("The threshold must be between 0 and 1.")})
+    now = timezone.now()
+    _expire_stale(actor.organisation_id, now)
+    if DedupRun.objects.filter(
+        organisation_id=actor.organisation_id, status__in=ACTIVE_RUN_STATUSES
+    ).exists():
+        raise _already_running()
+    try:
+        with transaction.atomic():
+            run = DedupRun.objects.create(
+                organisation_id=actor.organisation_id,
+                started_by=actor,
+                threshold=value,
+                created_by=actor,
+                updated_by=actor,
+            )
+    except IntegrityError as exc:  # another start won the race
+        raise _already_running() from exc
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=run, changed_fields=["threshold"])
+    run_id = run.pk
+    transaction.on_commit(lambda: _enqueue(run_id))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from kariya.dedup.tasks import registry_deduplicate  # tasks import services
+
+    try:
+        result = registry_deduplicate.enqueue(run_id)
+    except Exception as exc:
+        # The class only: the message may hold data.
+        logger.error("dedup run %s could not be queued: %s", run_id, type(exc).__name__)
+        _fail(run_id, RunError.NOT_QUEUED, exc, statuses=(RunStatus.QUEUED,))
+        return
+    DedupRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id)[:64])
+
+
+def _fail(
+    run_id: int,
+    code: RunError,
+    exc: BaseException,
+    statuses: Iterable[str] = ACTIVE_RUN_STATUSES,
+) -> None:
+    now = timezone.now()
+    DedupRun.objects.filter(pk=run_id, status__in=list(statuses)).update(
+        status=RunStatus.FAILED,
+        error_code=code,
+        error_detail=type(exc).__name__[:100],
+        finished_at=now,
+        updated_at=now,
+        version=F("version") + 1,
+    )
+
+
+class RunAbandoned(Exception):  # noqa: N818 - a state, not an error of the caller
+    """The run is no longer running (marked interrupted by a later start): stop."""
+
+
+class ProgressWriter:
+    """Writes a run's stage and progress, each write a short transaction of its own (outside
+    any other, in the worker), so the page sees it while the run goes on. Throttled: a stage
+    change is always written, otherwise at most one write per ``interval`` seconds. The write
+    is also the run's heartbeat (``updated_at``)."""
+
+    def __init__(
+        self,
+        run_id: int,
+        *,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.run_id = run_id
+        self.interval = interval
+        self.clock = clock
+        self.stage = ""
+        self.last = float("-inf")
+        self.writes = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        if stage == self.stage and now - self.last < self.interval:
+            return
+        done, total = max(0, int(done)), max(0, int(total))
+        updated = DedupRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
+            stage=stage,
+            progress_done=min(done, total),
+            progress_total=total,
+            updated_at=timezone.now(),
+        )
+        if updated != 1:
+            raise RunAbandoned
+        self.stage, self.last = stage, now
+        self.writes += 1
+
+
+def registry_deduplicate_run(*, run: DedupRun) -> DedupRun:
+    """Carry out a queued run (called by the task): read the organisation's people not merged
+    away (identities decrypted in batches; **one** audit event, ``read`` on the run with the
+    identity fields read, naming no person, written before the read), find the likely
+    duplicates (``batch.find_pairs``: the matching engine fitted on this registry, or rules for
+    a registry under ``batch.MIN_RECORDS_FOR_MODEL`` records) and record them as candidates.
+
+    **All or nothing**: the candidates and the run's "done" are written in one transaction at
+    the end, so a failure anywhere leaves no candidate of this run; the run is then marked
+    failed with a code and the exception's class name (never its message), and the error is
+    logged with its traceback frames but without the message. A run that is not queued any more
+    (already run, or marked interrupted) is left as it is. Progress is written as it goes
+    (``ProgressWriter``). Not atomic as a whole: it must not hold one transaction for minutes.
+    """
+    now = timezone.now()
+    claimed = DedupRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING,
+        stage=RunStage.READING,
+        started_at=now,
+        updated_at=now,
+        version=F("version") + 1,
+    )
+    if claimed != 1:
+        run.refresh_from_db()
+        return run
+    progress = ProgressWriter(run.pk)
+    try:
+        _run(run, progress)
+    except RunAbandoned:
+        logger.warning("dedup run %s was marked interrupted while running: stopped", run.public_id)
+    except Exception as exc:
+        code = RunError.MEMORY if isinstance(exc, MemoryError) else RunError.INTERNAL
+        # The class and the frames only: the message may hold data.
+        logger.error(
+            "dedup run %s failed: %s\n%s",
+            run.public_id,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        _fail(run.pk, code, exc)
+    run.refresh_from_db()
+    return run
+
+
+def _run(run: DedupRun, progress: ProgressWriter) -> None:
+    audit_record(
+        actor=run.started_by,
+        action=AuditAction.READ,
+        obj=run,
+        changed_fields=batch.FIELDS_READ,
+        organisation=run.organisation,
+    )
+    registry = batch.read_registry(organisation_id=run.organisation_id, progress=progress)
+    found = batch.find_pairs(registry, threshold=run.threshold, progress=progress)
+    # One transaction: its progress could not be seen before the end, so none is shown.
+    progress(RunStage.RECORDING, 0, 0)
+    with transaction.atomic():
+        added = duplicate_candidates_record(
+            organisation=run.organisation, pairs=found.pairs, actor=run.started_by
+        )
+        now = timezone.now()
+        done = DedupRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.DONE,
+            stage=RunStage.FINISHED,
+            progress_done=len(found.pairs),
+            progress_total=len(found.pairs),
+            method=found.method,
+            records_read=len(registry),
+            pairs_compared=found.compared,
+            pairs_found=len(found.pairs),
+            candidates_added=added,
+            pairs_skipped=len(found.pairs) - added,
+            finished_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if done != 1:
+            raise RunAbandoned  # rolls the candidates back: a later run records them

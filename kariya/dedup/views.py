@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from kariya.core.gate import requires
 from kariya.core.http import AuthedRequest
 from kariya.core.tables import Column, badge, link, table, url_maker
 from kariya.core.viewhelpers import apply_errors
 from kariya.dedup import access, forms, selectors, services
-from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
+from kariya.dedup.models import CandidateStatus, DedupRun, DuplicateCandidate, PersonMerge
 from kariya.people import access as people_access
 from kariya.people import selectors as people_selectors
 from kariya.people.models import Person
@@ -61,8 +62,47 @@ def queue(request: AuthedRequest) -> HttpResponse:
         {
             "page": page,
             "table": table(caption=caption, columns=columns, rows=rows) if rows else None,
+            **_run_context(selectors.latest_run(request.user), refresh=False),
         },
     )
+
+
+def _run_context(run: DedupRun | None, *, refresh: bool) -> dict[str, Any]:
+    """The state area of the queue page: it polls (htmx, every 2 s) while the run is queued or
+    running and gives news; a finished run's partial carries no trigger, so polling stops."""
+    polling = run is not None and run.is_active and not run.is_stale
+    return {
+        "run": run,
+        "polling": polling,
+        "can_start": not polling,
+        # Reached by polling: the list below was drawn before the run ended.
+        "refresh": refresh and run is not None and run.candidates_added > 0,
+    }
+
+
+@requires(access.REVIEW)
+@require_POST
+def run_start(request: AuthedRequest) -> HttpResponse:
+    """Start a search for duplicates (POST, CSRF). With a worker it runs in the background and
+    the queue page follows it; with the immediate backend (tests) it is done when this returns."""
+    try:
+        services.registry_deduplicate_start(actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:  # pragma: no cover - the gate already answered 404
+        raise Http404 from exc
+    else:
+        messages.success(request, _("The search for duplicates has started."))
+    return redirect("dedup:queue")
+
+
+@requires(access.REVIEW)
+@require_GET
+def run_state(request: AuthedRequest, public_id: Any) -> HttpResponse:
+    """The state area alone, for htmx polling."""
+    run = access.run_get_for(request.user, public_id)
+    return render(request, "dedup/_run_state.html", _run_context(run, refresh=True))
 
 
 def _side(request: AuthedRequest, person: Person) -> dict[str, Any]:

@@ -3,13 +3,16 @@ records side by side, the merge, the kept record's page, then the undo from the 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from kariya.dedup import services
+from kariya.dedup.models import DedupRun
 from kariya.dedup.tests.conftest import build_pair
+from kariya.people.factories import register
 from kariya.people.models import Person
 from tests.browser.steps import fr, horizontal_overflow, label, log_in, nav_link
 
@@ -59,3 +62,43 @@ def test_supervisor_merges_a_pair_then_undoes_it(
         fr("Merge undone: %(code)s is a record of its own again.", code=pair.absorb.case_code)
     )
     assert Person.objects.get(pk=pair.absorb.pk).merged_into_id is None
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_supervisor_starts_a_search_and_follows_its_progress(
+    page: Any, live_server: Any, org_a: Any, password: str, viewport: str
+) -> None:
+    """The button runs the search (immediate backend: done by the time the page comes back)
+    and the new pair is in the list; a run still going shows its stage and percentage, and the
+    area (htmx, every 2 s, under the page's CSP) turns into the result once it is done."""
+    worker = org_a["caseworker"]
+    a = register(worker, given_names="Moussa", family_names="Abdou", birth_year=1990)
+    register(worker, given_names="Mousa", family_names="Abdou", birth_year=1990)
+    base = live_server.url
+    log_in(page, base, org_a["supervisor"].username, password)
+    page.goto(f"{base}/duplicates/")
+    page.get_by_role("button", name=fr("Find duplicates")).click()
+    expect(page.get_by_text(fr("The search for duplicates has started."))).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=a.case_code)).to_be_visible()
+    expect(page.locator("#dedup-run")).to_contain_text(fr("New pairs to review"))
+    assert horizontal_overflow(page) <= 0
+
+    run = DedupRun.objects.create(
+        organisation=org_a.org,
+        started_by=org_a["supervisor"],
+        threshold=0.8,
+        status="running",
+        stage="comparing",
+        progress_done=45,
+        progress_total=100,
+    )
+    DedupRun.objects.exclude(pk=run.pk).update(created_at=run.created_at - timedelta(hours=1))
+    page.goto(f"{base}/duplicates/")
+    area = page.locator("#dedup-run")
+    expect(area).to_contain_text(f"{fr('Comparing pairs')} — 45 %")
+    expect(page.get_by_role("button", name=fr("Find duplicates"))).to_have_count(0)
+    DedupRun.objects.filter(pk=run.pk).update(
+        status="done", stage="finished", progress_done=100, pairs_found=7, candidates_added=0
+    )
+    expect(area).to_contain_text(fr("Likely duplicates found"), timeout=8000)
+    expect(page.get_by_role("button", name=fr("Find duplicates"))).to_be_visible()

@@ -10,7 +10,13 @@ import pytest
 
 from kariya.core.models import AuditEvent
 from kariya.dedup import services
-from kariya.dedup.models import CandidateStatus, DuplicateCandidate, PersonMerge
+from kariya.dedup.models import (
+    CandidateStatus,
+    DedupRun,
+    DuplicateCandidate,
+    PersonMerge,
+    RunStatus,
+)
 from kariya.dedup.tests.conftest import Pair
 from kariya.people.factories import register
 from kariya.people.models import Person
@@ -227,3 +233,108 @@ def test_nothing_is_recorded_on_a_merged_record(client: Any, org_a: Any, pair: P
     ):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/people/{pair.keep.public_id}/edit/").status_code == 200
+
+
+# --- the batch search: start and state ----------------------------------------------------------
+
+
+def _run(org: Any, status: str = "queued") -> DedupRun:
+    return DedupRun.objects.create(
+        organisation=org.org, started_by=org["supervisor"], threshold=0.8, status=status
+    )
+
+
+def test_search_pages_four_ways(
+    client: Any, org_a: Any, org_b: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = _run(org_a, status="done")
+    state = f"/duplicates/runs/{run.public_id}/"
+    # Anonymous: to the login page; nothing started.
+    client.logout()
+    assert client.post("/duplicates/runs/new/").status_code == 302
+    assert client.get(state).status_code == 302
+    # Wrong role: 404, nothing started.
+    for wrong in (org_a["caseworker"], org_a["gbv_focal_point"], org_a["org_admin"]):
+        client.force_login(wrong)
+        assert client.post("/duplicates/runs/new/").status_code == 404
+        assert client.get(state).status_code == 404
+    assert DedupRun.objects.count() == 1
+    # Other organisation, right role: another's run is 404; a start is for its own.
+    client.force_login(org_b["supervisor"])
+    assert client.get(state).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/duplicates/runs/new/").status_code == 302
+    theirs = DedupRun.objects.get(organisation=org_b.org)
+    assert theirs.status == RunStatus.DONE and theirs.records_read == 0
+    # Right role.
+    client.force_login(org_a["supervisor"])
+    page = client.get(state)
+    assert page.status_code == 200
+    assert form_problems(page.content.decode()) == []
+    assert client.get("/duplicates/runs/new/").status_code == 405
+    assert client.post(state).status_code == 405
+
+
+def test_find_duplicates_button_runs_the_search_and_the_pairs_appear(
+    client: Any, org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    worker = org_a["caseworker"]
+    a = register(worker, given_names="Moussa", family_names="Abdou", birth_year=1990)
+    b = register(worker, given_names="Mousa", family_names="Abdou", birth_year=1990)
+    register(worker, given_names="Halima", family_names="Coulibaly", birth_year=2001)
+    client.force_login(org_a["supervisor"])
+    queue = client.get("/duplicates/").content.decode()
+    assert "Find duplicates" in queue and "No search for duplicates has been run yet" in queue
+    assert 'action="/duplicates/runs/new/"' in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/duplicates/runs/new/")
+    assert response.status_code == 302 and response["Location"] == "/duplicates/"
+    page = client.get("/duplicates/").content.decode()
+    assert "The search for duplicates has started." in page
+    assert a.case_code in page and b.case_code in page  # the queue lists the new pair
+    assert "New pairs to review" in page
+    assert 'hx-trigger="every 2s"' not in page  # done: no polling
+    run = DedupRun.objects.get()
+    assert (run.status, run.records_read, run.candidates_added) == ("done", 3, 1)
+
+
+def test_a_second_start_while_running_shows_the_message(client: Any, org_a: Any) -> None:
+    _run(org_a, status="running")
+    client.force_login(org_a["supervisor"])
+    page = client.post("/duplicates/runs/new/", follow=True).content.decode()
+    assert "already under way" in page
+    assert DedupRun.objects.count() == 1
+
+
+def test_the_state_area_polls_while_running_and_stops_when_done(client: Any, org_a: Any) -> None:
+    run = _run(org_a, status="running")
+    DedupRun.objects.filter(pk=run.pk).update(
+        stage="comparing", progress_done=45, progress_total=100
+    )
+    client.force_login(org_a["supervisor"])
+    url = f"/duplicates/runs/{run.public_id}/"
+    queue = client.get("/duplicates/").content.decode()
+    assert f'hx-get="{url}"' in queue and 'hx-trigger="every 2s"' in queue
+    assert "Comparing pairs — 45 %" in queue
+    assert "Find duplicates" not in queue  # one run at a time
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<section id="dedup-run"') and 'hx-swap="outerHTML"' in partial
+    assert "<html" not in partial
+    DedupRun.objects.filter(pk=run.pk).update(
+        status="done", stage="finished", pairs_found=3, candidates_added=2, pairs_skipped=1
+    )
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in partial and "hx-get" not in partial
+    assert "Show the new pairs" in partial and "Find duplicates" in partial
+    DedupRun.objects.filter(pk=run.pk).update(status="failed", error_code="internal")
+    partial = client.get(url).content.decode()
+    assert "internal error" in partial and str(run.public_id) in partial
+
+
+def test_the_start_needs_the_csrf_token(org_a: Any) -> None:
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(org_a["supervisor"])
+    assert strict.post("/duplicates/runs/new/").status_code == 403
+    assert not DedupRun.objects.exists()
