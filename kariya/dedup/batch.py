@@ -22,6 +22,7 @@ import numpy as np
 
 from kariya.dedup.models import RunStage
 from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS, NAME_LEVELS
+from kariya.matching.dictionary import current_variants
 from kariya.matching.engine import Matcher
 from kariya.matching.names import fold_name
 from kariya.people.models import Identity, IdentityDocument, MigrationProfile, Person
@@ -286,7 +287,10 @@ def find_pairs(registry: Registry, *, threshold: float, progress: Progress = _si
     every pair compared and the rules of ``_small_registry_pairs``. Fewer than two: nothing."""
     if len(registry) < 2:
         return Found([], 0, METHOD_RULES)
-    matcher = Matcher.from_columns(registry.columns, [str(pk) for pk in registry.ids])
+    # The dictionary in force: the shipped one and the administrators' additions.
+    matcher = Matcher.from_columns(
+        registry.columns, [str(pk) for pk in registry.ids], variants=current_variants()
+    )
     if len(registry) < MIN_RECORDS_FOR_MODEL:
         progress(RunStage.COMPARING, 0, 1)
         pairs, compared = _small_registry_pairs(matcher, registry)

@@ -374,3 +374,24 @@ def test_reasons_use_the_dedup_vocabulary_only(org_a: Any) -> None:
     for candidate in DuplicateCandidate.objects.all():
         assert services._clean_reasons(candidate.reasons) == candidate.reasons
         assert set(candidate.reasons.values()) <= services.LEVELS
+
+
+def test_the_search_reads_names_through_the_dictionary_in_force(org_a: Any) -> None:
+    """An administrator's addition (``matching.NameVariant``) counts at the next run."""
+    from kariya.matching import services as matching_services
+
+    worker = org_a["caseworker"]
+    a = register(worker, given_names="Tchimaden", family_names="Abdou", birth_year=1990)
+    b = register(worker, given_names="Chimadene", family_names="Abdou", birth_year=1990)
+    register(worker, given_names="Halima", family_names="Coulibaly", birth_year=2001, sex="female")
+
+    _start_and_run(org_a)
+    before = _candidates(org_a)[_pair_ids(a, b)].reasons["given_name"]
+    assert before != "variant"
+    DuplicateCandidate.objects.all().delete()
+    matching_services.name_variant_save(
+        actor=org_a["supervisor"], canonical="Tchimaden", variant="Chimadene"
+    )
+
+    _start_and_run(org_a)
+    assert _candidates(org_a)[_pair_ids(a, b)].reasons["given_name"] == "variant"
