@@ -194,9 +194,7 @@ def _stripped(record: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _lookups(
-    records: list[dict[str, str]], queries: Iterable[int]
-) -> list[tuple[int, list[int]]]:
+def _lookups(records: list[dict[str, str]], queries: Iterable[int]) -> list[tuple[int, list[int]]]:
     """For each query record, the top ``CANDIDATES`` others by number of shared keys."""
     postings: dict[str, list[int]] = defaultdict(list)
     keys = [registration_keys(r) for r in records]
