@@ -131,7 +131,7 @@ def test_rebuild_command_reports_progress_on_stderr(org_a: Any) -> None:
 def test_the_default_model_loads_and_separates_a_duplicate_from_a_sibling() -> None:
     model, threshold = load_default_model()
     assert 0 < model.lam < 1
-    assert 0 < threshold < 1
+    assert threshold == selectors.CANDIDATE_THRESHOLD
     draft = {
         "given_name": "Mahamadou",
         "family_name": "Issoufou",
