@@ -91,8 +91,9 @@ def load_default_model(path: Path = DEFAULT_MODEL_PATH) -> tuple[FellegiSunter, 
     return model_from_dict(data), float(data["threshold"])
 
 
-def _canon(text: str) -> set[str]:
-    return set(name_tokens(text)) if text else set()
+@lru_cache(maxsize=20_000)
+def _canon(text: str) -> frozenset[str]:
+    return frozenset(name_tokens(text)) if text else frozenset()
 
 
 def _name_word(level: int, raw_a: str, raw_b: str) -> str:

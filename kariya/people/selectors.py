@@ -489,10 +489,15 @@ def registration_candidates(*, actor: Any, draft: RegistrationDraft) -> list[Reg
             pk__in=ranked, organisation_id=org_id, merged_into__isnull=True
         )
         .only("public_id", "organisation_id", "case_code", "sex", "birth_year")
-        .prefetch_related(Prefetch("nationalities", Country.objects.only("iso3")))
     }
     chosen = [people[pk] for pk in ranked if pk in people][: registration.CANDIDATES]
     identities = identities_for_list(actor, chosen)
+    # Codes straight from the link table: a prefetch built a manager and a model per row.
+    nationalities: dict[int, list[str]] = {}
+    for person_id, iso3 in Person.nationalities.through.objects.filter(
+        person_id__in=[p.pk for p in chosen]
+    ).values_list("person_id", "country_id"):
+        nationalities.setdefault(person_id, []).append(iso3)
     documents: dict[int, list[str]] = {}
     for person_id, number in IdentityDocument.objects.filter(
         person_id__in=[p.pk for p in chosen]
@@ -521,7 +526,7 @@ def registration_candidates(*, actor: Any, draft: RegistrationDraft) -> list[Reg
                 sex=person.sex,
                 birth_date=identity.birth_date_value,
                 birth_year=person.birth_year,
-                nationalities=[c.iso3 for c in person.nationalities.all()],
+                nationalities=nationalities.get(person.pk, []),
                 phone_list=identity.phone_list,
                 documents=documents.get(person.pk, []),
                 prefer=draft,
@@ -553,9 +558,12 @@ class NetworkContact:
     phone: str
 
 
-# Persons of other organisations read from the network keys at most (a very common name pair
-# and year could match many; the organisations are what is returned).
-NETWORK_PERSONS = 200
+# Key rows of other organisations read at most (a very common name pair and year could match
+# many; the organisations are what is returned).
+NETWORK_ROWS = 1000
+# A pair of names with a year held by more persons of other organisations than this is too
+# common to point at one person (see docs/data-protection.md).
+NAME_YEAR_MAX_HOLDERS = 2
 
 
 def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkContact]:
@@ -564,7 +572,8 @@ def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkConta
 
     Strong enough (all on keyed blind indexes, nothing of the other organisation decrypted):
     the same document number; or the same pair of canonical names with a year of birth at most
-    one year apart; or the same phone with the same pair of canonical names (a phone with one
+    one year apart, when at most ``NAME_YEAR_MAX_HOLDERS`` persons of other organisations hold
+    that pair and year (a common combination identifies nobody); or the same phone with the same pair of canonical names (a phone with one
     name alone would point at the person's brothers and sisters). Only persons not merged away,
     of active member organisations, whose consent in force lets their data reach the actor's
     organisation: an active referral consent naming it or naming no organisation (only a
@@ -578,19 +587,29 @@ def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkConta
 def _network(actor: Any, draft: RegistrationDraft) -> list[tuple[NetworkContact, list[Person]]]:
     if not can(actor, REGISTER):
         return []
-    keys = [key for _kind, key in draft_keys(draft, NETWORK_KINDS)]
-    if not keys:
+    drafted = draft_keys(draft, NETWORK_KINDS)
+    if not drafted:
         return []
+    name_year = {key for kind, key in drafted if kind == SearchKind.NAME_YEAR}
     org_id: int = actor.organisation_id
     # The same condition as the partial index ``searchkey_network``.
-    person_ids = list(
+    rows = list(
         PersonSearchKey.objects.filter(
-            kind__in=[kind.value for kind in NETWORK_KINDS], key__in=keys
+            kind__in=[kind.value for kind in NETWORK_KINDS],
+            key__in=[key for _kind, key in drafted],
         )
         .exclude(organisation_id=org_id)
-        .values_list("person_id", flat=True)
-        .distinct()[:NETWORK_PERSONS]
+        .values_list("key", "person_id")[:NETWORK_ROWS]
     )
+    holders: dict[str, set[int]] = {}
+    for key, person_id in rows:
+        holders.setdefault(key, set()).add(person_id)
+    person_ids: set[int] = set()
+    for key, found in holders.items():
+        # Two names and a year shared by several people of the network identify nobody (a
+        # common "Mohamed Moussa" born in 1990): not strong enough on their own.
+        if key not in name_year or len(found) <= NAME_YEAR_MAX_HOLDERS:
+            person_ids |= found
     if not person_ids:
         return []
     referral = Consent.objects.filter(

@@ -403,3 +403,24 @@ def test_check_query_count_is_bounded(
 def test_a_date_of_birth_counts_as_its_year(org_a: Any, network: dict[str, Any]) -> None:
     draft = _draft(birth_year=None, birth_date=datetime.date(1995, 3, 4), phone_numbers=())
     assert selectors.network_signal(actor=org_a["caseworker"], draft=draft)
+
+
+def test_a_common_name_pair_and_year_is_not_enough(org_a: Any, org_b: Any) -> None:
+    """Three people of the network named Aisha Maiga born in 1995: the names and the year
+    identify none of them; the phone with the names still does."""
+    for phone in ("90000001", "90000002", "96112233"):
+        register(
+            org_b["caseworker"],
+            sex="female",
+            given_names="Aisha",
+            family_names="Maiga",
+            birth_year=1995,
+            phone_numbers=[phone],
+            consents=[
+                services_consent(),
+                services_consent(scope=ConsentScope.REFERRAL, recipient_organisation=org_a.org),
+            ],
+        )
+    actor = org_a["caseworker"]
+    assert selectors.network_signal(actor=actor, draft=_draft(phone_numbers=())) == []
+    assert selectors.network_signal(actor=actor, draft=_draft())
