@@ -487,8 +487,7 @@ def registration_candidates(*, actor: Any, draft: RegistrationDraft) -> list[Reg
         p.pk: p
         for p in Person.objects.filter(
             pk__in=ranked, organisation_id=org_id, merged_into__isnull=True
-        )
-        .only("public_id", "organisation_id", "case_code", "sex", "birth_year")
+        ).only("public_id", "organisation_id", "case_code", "sex", "birth_year")
     }
     chosen = [people[pk] for pk in ranked if pk in people][: registration.CANDIDATES]
     identities = identities_for_list(actor, chosen)
@@ -573,13 +572,15 @@ def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkConta
     Strong enough (all on keyed blind indexes, nothing of the other organisation decrypted):
     the same document number; or the same pair of canonical names with a year of birth at most
     one year apart, when at most ``NAME_YEAR_MAX_HOLDERS`` persons of other organisations hold
-    that pair and year (a common combination identifies nobody); or the same phone with the same pair of canonical names (a phone with one
-    name alone would point at the person's brothers and sisters). Only persons not merged away,
-    of active member organisations, whose consent in force lets their data reach the actor's
-    organisation: an active referral consent naming it or naming no organisation (only a
-    service type), and no restriction in force withholding identity from it or from every other
-    organisation. Empty for an actor who may not register people. The caller audits the query
-    (``access.network_signal_record``) with the persons returned by ``network_signal_persons``.
+    that pair and year (a common combination identifies nobody); or the same phone with the
+    same pair of canonical names (a phone with one name alone would point at the person's
+    brothers and sisters). Only persons not merged away, of active member organisations, whose
+    consent in force lets their data reach the actor's organisation: an active referral consent
+    naming it or naming no organisation (only a service type), and no restriction in force
+    withholding identity from it or from every other organisation. Empty for an actor who may
+    not register people. ``registration_check`` audits it
+    (``access.registration_check_record``) with the persons behind it
+    (``network_signal_persons``).
     """
     return [contact for contact, _people in _network(actor, draft)]
 
