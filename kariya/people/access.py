@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 
 from kariya.core.access import actor_can as can
 from kariya.core.access import public_id_or_404 as _uuid
 from kariya.core.audit import audit_reads, audit_record
-from kariya.core.models import AuditAction
+from kariya.core.bulk import insert_rows
+from kariya.core.context import request_meta
+from kariya.core.models import AuditAction, AuditEvent
 from kariya.people.models import Consent, HouseholdLink, Identity, IdentityDocument, Person
 
 VIEW = "people.view"
@@ -180,3 +183,42 @@ def household_link_get_for_edit(
         raise Http404 from exc
     _of_person(link, person)
     return link
+
+
+CHECK_OBJECT_TYPE = "people.registration_check"
+NETWORK_SIGNAL_FIELD = "network_signal"
+
+
+def registration_check_record(
+    actor: Any, *, criteria: Iterable[str], signalled: Iterable[Person]
+) -> None:
+    """Audit one registration check: an event in the actor's organisation naming the criteria
+    used (``name``, ``phone``, ``document``), never their values; and, for each person of
+    another organisation whose existence the network signal revealed, an event in **that**
+    organisation's log (object: its person; field ``network_signal``; actor: who asked), so
+    its data protection officer sees every disclosure. One insert for the lot."""
+    used = sorted({c for c in criteria if c in IDENTITY_CRITERIA})
+    if not used or not can(actor, REGISTER):
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type=CHECK_OBJECT_TYPE,
+        changed_fields=used,
+    )
+    meta = request_meta()
+    rows = [
+        {
+            "at": timezone.now(),
+            "actor_id": actor.pk,
+            "organisation_id": person.organisation_id,
+            "action": AuditAction.READ.value,
+            "object_type": Person._meta.label_lower,
+            "object_id": str(person.public_id),
+            "changed_fields": [NETWORK_SIGNAL_FIELD],
+            "ip": meta.ip if meta else None,
+            "user_agent": (meta.user_agent if meta else "")[:300],
+        }
+        for person in signalled
+    ]
+    insert_rows(AuditEvent, rows)

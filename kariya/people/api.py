@@ -52,6 +52,8 @@ from kariya.people.serializers import (
     PersonSerializer,
     PersonUpdateSerializer,
     RegisteredSerializer,
+    RegistrationCheckResultSerializer,
+    RegistrationCheckSerializer,
 )
 
 PERSON_ID = path_uuid("id", "Public id of the person")
@@ -92,6 +94,7 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
     permissions = {
         "list": access.VIEW,
         "search": access.VIEW,
+        "check": access.REGISTER,
         "retrieve": access.VIEW,
         "create": access.REGISTER,
         "partial_update": access.REGISTER,
@@ -176,6 +179,35 @@ class PersonViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-a
         response = self.paged(people, PersonListSerializer)
         access.identity_search_record(request.user, criteria=criteria)
         return response
+
+    @extend_schema(
+        request=RegistrationCheckSerializer,
+        responses={200: RegistrationCheckResultSerializer, 400: OpenApiTypes.OBJECT},
+        description=(
+            "Before registering: the likely existing records of your organisation (case code, "
+            "score, reasons as field and level, never values; only with the permission to see "
+            "identities) and the other member organisations that likely know the person "
+            "(their names and contacts only, and only where that person's consent allows it). "
+            "The identity goes in the body; nothing is saved. Audited with the criteria used."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="check")
+    def check(self, request: Request) -> Response:
+        data = validated(RegistrationCheckSerializer, request)
+        draft = selectors.RegistrationDraft(
+            given_names=data["given_names"],
+            family_names=data["family_names"],
+            other_spellings=tuple(data["other_spellings"]),
+            aliases=tuple(data["aliases"]),
+            phone_numbers=tuple(data["phone_numbers"]),
+            document_numbers=tuple(data["document_numbers"]),
+            birth_date=data["birth_date"],
+            birth_year=data["birth_year"],
+            sex=data["sex"],
+            nationalities=tuple(c.iso3 for c in data["nationalities"]),
+        )
+        result = selectors.registration_check(actor=request.user, draft=draft)
+        return Response(RegistrationCheckResultSerializer(result).data)
 
     def retrieve(self, request: Request, id: str) -> Response:  # noqa: A002
         person = access.person_get_for(request.user, id)

@@ -34,6 +34,7 @@ from kariya.people.models import (
     RestrictionAudience,
     Sex,
 )
+from kariya.people.selectors import RegistrationDraft
 
 MAX_ROWS = 20
 """Most document or route rows one form takes (a formset is never unbounded)."""
@@ -608,3 +609,46 @@ class LegalBasisForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RegistrationCheckForm(_IdentityFields):
+    """The fields of the registration form the check reads (shape only; all optional). Fields
+    that do not parse are left out of the check rather than refused: the registration itself
+    reports them."""
+
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
+    birth_date = forms.DateField(label=_("Exact date of birth"), required=False)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"), required=False, min_value=1900, max_value=2100
+    )
+    nationalities = CountriesField(label=_("Nationalities"))
+
+    def draft(self, document_numbers: Iterable[str] = ()) -> RegistrationDraft:
+        self.is_valid()
+        data = self.cleaned_data
+
+        def value(name: str, default: Any) -> Any:
+            found = data.get(name)
+            return default if found in (None, "") else found
+
+        return RegistrationDraft(
+            given_names=value("given_names", ""),
+            family_names=value("family_names", ""),
+            other_spellings=tuple(value("other_spellings", ())),
+            aliases=tuple(value("aliases", ())),
+            phone_numbers=tuple(value("phone_numbers", ())),
+            document_numbers=tuple(n for n in document_numbers if n.strip())[:MAX_ROWS],
+            birth_date=value("birth_date", None),
+            birth_year=value("birth_year", None),
+            sex=value("sex", ""),
+            nationalities=tuple(c.iso3 for c in value("nationalities", ())),
+        )
+
+
+def posted_document_numbers(data: Any, prefix: str = "documents") -> list[str]:
+    """The document numbers typed in the registration form's rows (at most ``MAX_ROWS``)."""
+    return [
+        str(data.get(f"{prefix}-{index}-number", ""))[:60]
+        for index in range(MAX_ROWS)
+        if data.get(f"{prefix}-{index}-number")
+    ]

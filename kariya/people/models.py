@@ -266,6 +266,16 @@ class SearchKind(models.TextChoices):
     NAME = "name", _("Name")
     PHONE = "phone", _("Phone")
     DOCUMENT = "document", _("Document number")
+    # Match keys (registration check, see README): canonical name tokens through the matching
+    # engine's variant dictionary; a pair of canonical tokens with the year of birth; a phone
+    # with a pair of canonical tokens.
+    MATCH_NAME = "match_name", _("Name (matching)")
+    NAME_YEAR = "name_year", _("Names and year of birth")
+    PHONE_NAME = "phone_name", _("Phone and names")
+
+
+NETWORK_KINDS = (SearchKind.DOCUMENT, SearchKind.NAME_YEAR, SearchKind.PHONE_NAME)
+"""The kinds the network-wide signal compares across organisations (``searchkey_network``)."""
 
 
 class PersonSearchKey(models.Model):
@@ -286,7 +296,16 @@ class PersonSearchKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "kind", "key"], name="searchkey_unique"),
         ]
-        indexes = [models.Index(fields=["organisation", "kind", "key"], name="searchkey_lookup")]
+        indexes = [
+            models.Index(fields=["organisation", "kind", "key"], name="searchkey_lookup"),
+            # The network-wide signal looks a key up in every organisation: only its kinds.
+            # Queries repeat this exact condition (SQLite uses a partial index only then).
+            models.Index(
+                fields=["key", "organisation"],
+                condition=Q(kind__in=[kind.value for kind in NETWORK_KINDS]),
+                name="searchkey_network",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} key"

@@ -11,24 +11,47 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from kariya.accounts.models import Organisation
+from kariya.accounts.models import NetworkStatus, Organisation
 from kariya.codelists.models import Code
 from kariya.geo.models import AdminUnit, Country
+from kariya.matching import registration
 from kariya.matching.normalise import name_keys
-from kariya.people import casecodes, phones
-from kariya.people.access import VIEW, VIEW_IDENTITY, can
+from kariya.people import casecodes, phones, services
+from kariya.people.access import (
+    REGISTER,
+    VIEW,
+    VIEW_IDENTITY,
+    can,
+    identities_for_list,
+    registration_check_record,
+)
 from kariya.people.models import (
+    NETWORK_KINDS,
     Consent,
     ConsentRestriction,
     ConsentScope,
+    DataCategory,
     HouseholdLink,
     IdentityDocument,
     MigrationProfile,
     Person,
     PersonSearchKey,
+    RestrictionAudience,
     RoutePoint,
     SearchKind,
 )
@@ -294,3 +317,374 @@ def registration_counts(*, actor: Any) -> RegistrationCounts:
         organisation_id=actor.organisation_id, merged_into__isnull=True
     ).aggregate(total=Count("id"), recent=Count("id", filter=Q(registered_at__gte=since)))
     return RegistrationCounts(counts["total"], counts["recent"])
+
+
+# --- registration check -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationDraft:
+    """What a caseworker has typed so far on the registration form (nothing is saved)."""
+
+    given_names: str = ""
+    family_names: str = ""
+    other_spellings: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    phone_numbers: tuple[str, ...] = ()
+    document_numbers: tuple[str, ...] = ()
+    birth_date: datetime.date | None = None
+    birth_year: int | None = None
+    sex: str = ""
+    nationalities: tuple[str, ...] = ()  # ISO alpha-3
+
+    def names(self) -> list[str]:
+        return [self.given_names, self.family_names, *self.other_spellings, *self.aliases]
+
+    def phones_e164(self) -> list[str]:
+        found: dict[str, None] = {}
+        for raw in self.phone_numbers:
+            if raw.strip():
+                try:
+                    found.setdefault(phones.to_e164(raw), None)
+                except ValidationError:
+                    continue  # the form reports it; an unreadable number finds nobody
+        return list(found)
+
+    def year(self) -> int | None:
+        return self.birth_date.year if self.birth_date else self.birth_year
+
+    def criteria(self) -> list[str]:
+        """Which identity criteria the draft holds (for the audit: names, never values)."""
+        used = []
+        if any(n.strip() for n in self.names()):
+            used.append("name")
+        if self.phones_e164():
+            used.append("phone")
+        if any(normalise_document_number(n) for n in self.document_numbers):
+            used.append("document")
+        return used
+
+
+@dataclass(frozen=True)
+class RegistrationCandidate:
+    """A likely existing record of the actor's organisation: its pseudonyms, the score (0–1)
+    and the reasons (field → level word of ``dedup``), never a value."""
+
+    public_id: Any
+    case_code: str
+    score: float
+    reasons: dict[str, str]
+
+
+# The score from which a record is shown (matching.registration, data/default_model.json: on
+# held-out synthetic data, candidates at >= 0.5 are true duplicates 57 % of the time and 74 % of
+# the duplicates are found, against 77 % reachable by the keys at all). Chosen for recall: a
+# wrong candidate costs the caseworker a glance, a missed one a second record of the person.
+CANDIDATE_THRESHOLD = 0.5
+CANDIDATES_SHOWN = 5
+# Keys a candidate shares weigh: a document number or a phone is rarer than a name token; the
+# names with the year of birth (±1) rank the right namesake first among hundreds of "Mohamed
+# Moussa".
+KEY_WEIGHTS = {
+    SearchKind.DOCUMENT: 6,
+    SearchKind.PHONE: 3,
+    SearchKind.NAME_YEAR: 3,
+    SearchKind.MATCH_NAME: 1,
+}
+
+
+def _draft_values(draft: RegistrationDraft, kinds: tuple[str, ...]) -> dict[str, set[str]]:
+    year = draft.year()
+    return services.search_values(
+        kinds,
+        names=draft.names(),
+        phones=draft.phones_e164(),
+        document_numbers=draft.document_numbers,
+        birth_years=[year - 1, year, year + 1] if year else [],
+    )
+
+
+def draft_keys(draft: RegistrationDraft, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(kind, key)`` blind indexes of the draft, as the stored keys are made."""
+    return services.search_keys_for(_draft_values(draft, kinds))
+
+
+def _record(
+    *,
+    given: str,
+    family: str,
+    sex: str,
+    birth_date: datetime.date | None,
+    birth_year: int | None,
+    nationalities: list[str],
+    phone_list: list[str],
+    documents: list[str],
+    prefer: RegistrationDraft | None = None,
+) -> dict[str, str]:
+    """A plain record for ``matching.registration.score``; of several phones, documents or
+    nationalities, the one the draft shares if any (``prefer``), else the first."""
+
+    def pick(values: list[str], wanted: set[str]) -> str:
+        for value in values:
+            if value in wanted:
+                return value
+        return values[0] if values else ""
+
+    draft_phones = set(prefer.phones_e164()) if prefer else set()
+    draft_docs = (
+        {normalise_document_number(n) for n in prefer.document_numbers} if prefer else set()
+    )
+    return {
+        "given_name": given,
+        "family_name": family,
+        "sex": sex if sex in ("female", "male") else "",
+        "birth_date": birth_date.isoformat() if birth_date else "",
+        "birth_year": str(birth_year or ""),
+        "nationality": pick(nationalities, set(prefer.nationalities) if prefer else set()),
+        "phone": pick(phone_list, draft_phones),
+        "document_number": pick(documents, draft_docs),
+    }
+
+
+def registration_candidates(*, actor: Any, draft: RegistrationDraft) -> list[RegistrationCandidate]:
+    """The likely existing records of the actor's organisation for a registration draft, best
+    first: at most ``CANDIDATES_SHOWN`` scoring at least ``CANDIDATE_THRESHOLD``.
+
+    The draft's keys (canonical name tokens, names with the year ±1, phones, documents) find the
+    organisation's persons sharing them, ranked in SQL by ``KEY_WEIGHTS``; the first
+    ``matching.registration.CANDIDATES`` that are not merged away are read (identities through
+    ``access.identities_for_list``: one audited read each) and scored with the matching
+    engine's comparison and the shipped Fellegi–Sunter model. Empty unless the actor may
+    register people and see identities. Audit: the reads, and the caller's
+    ``access.registration_check_record``.
+    """
+    if not (can(actor, REGISTER) and can(actor, VIEW_IDENTITY)):
+        return []
+    keys = draft_keys(draft, tuple(KEY_WEIGHTS))
+    if not keys:
+        return []
+    org_id: int = actor.organisation_id
+    condition = Q()
+    for kind in KEY_WEIGHTS:
+        found = [key for k, key in keys if k == kind]
+        if found:
+            condition |= Q(kind=kind, key__in=found)
+    weight = Case(
+        *(When(kind=kind, then=Value(w)) for kind, w in KEY_WEIGHTS.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    ranked = list(
+        PersonSearchKey.objects.filter(condition, organisation_id=org_id)
+        .values("person_id")
+        .annotate(rank=Sum(weight))
+        .order_by("-rank", "-person_id")
+        .values_list("person_id", flat=True)[: registration.CANDIDATES + 10]
+    )
+    if not ranked:
+        return []
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(
+            pk__in=ranked, organisation_id=org_id, merged_into__isnull=True
+        ).only("public_id", "organisation_id", "case_code", "sex", "birth_year")
+    }
+    chosen = [people[pk] for pk in ranked if pk in people][: registration.CANDIDATES]
+    identities = identities_for_list(actor, chosen)
+    # Codes straight from the link table: a prefetch built a manager and a model per row.
+    nationalities: dict[int, list[str]] = {}
+    for person_id, iso3 in Person.nationalities.through.objects.filter(
+        person_id__in=[p.pk for p in chosen]
+    ).values_list("person_id", "country_id"):
+        nationalities.setdefault(person_id, []).append(iso3)
+    documents: dict[int, list[str]] = {}
+    for person_id, number in IdentityDocument.objects.filter(
+        person_id__in=[p.pk for p in chosen]
+    ).values_list("person_id", "number"):
+        normalised = normalise_document_number(number or "")
+        if normalised:
+            documents.setdefault(person_id, []).append(normalised)
+    draft_record = _record(
+        given=draft.given_names,
+        family=draft.family_names,
+        sex=draft.sex,
+        birth_date=draft.birth_date,
+        birth_year=draft.year(),
+        nationalities=list(draft.nationalities),
+        phone_list=draft.phones_e164(),
+        documents=[n for n in map(normalise_document_number, draft.document_numbers) if n],
+    )
+    readable = [p for p in chosen if p.pk in identities]
+    records = []
+    for person in readable:
+        identity = identities[person.pk]
+        records.append(
+            _record(
+                given=identity.given_names,
+                family=identity.family_names,
+                sex=person.sex,
+                birth_date=identity.birth_date_value,
+                birth_year=person.birth_year,
+                nationalities=nationalities.get(person.pk, []),
+                phone_list=identity.phone_list,
+                documents=documents.get(person.pk, []),
+                prefer=draft,
+            )
+        )
+    out: list[RegistrationCandidate] = []
+    for scored in registration.score(draft_record, records):
+        if scored.score < CANDIDATE_THRESHOLD or len(out) == CANDIDATES_SHOWN:
+            break
+        person = readable[scored.index]
+        out.append(
+            RegistrationCandidate(
+                public_id=person.public_id,
+                case_code=person.case_code,
+                score=scored.score,
+                reasons=scored.reasons,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class NetworkContact:
+    """An organisation to contact: its name and public contact details, nothing else."""
+
+    name: str
+    acronym: str
+    email: str
+    phone: str
+
+
+# Key rows of other organisations read at most (a very common name pair and year could match
+# many; the organisations are what is returned).
+NETWORK_ROWS = 1000
+# A pair of names with a year held by more persons of other organisations than this is too
+# common to point at one person (see docs/data-protection.md).
+NAME_YEAR_MAX_HOLDERS = 2
+
+
+def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkContact]:
+    """The other member organisations that likely know the person being registered: only their
+    names and contact details, never the person's id, case code, score or fields.
+
+    Strong enough (all on keyed blind indexes, nothing of the other organisation decrypted):
+    the same document number; or the same pair of canonical names with a year of birth at most
+    one year apart, when at most ``NAME_YEAR_MAX_HOLDERS`` persons of other organisations hold
+    that pair and year (a common combination identifies nobody); or the same phone with the
+    same pair of canonical names (a phone with one name alone would point at the person's
+    brothers and sisters). Only persons not merged away, of active member organisations, whose
+    consent in force lets their data reach the actor's organisation: an active referral consent
+    naming it or naming no organisation (only a service type), and no restriction in force
+    withholding identity from it or from every other organisation. Empty for an actor who may
+    not register people. ``registration_check`` audits it
+    (``access.registration_check_record``) with the persons behind it
+    (``network_signal_persons``).
+    """
+    return [contact for contact, _people in _network(actor, draft)]
+
+
+def _network(actor: Any, draft: RegistrationDraft) -> list[tuple[NetworkContact, list[Person]]]:
+    if not can(actor, REGISTER):
+        return []
+    drafted = draft_keys(draft, NETWORK_KINDS)
+    if not drafted:
+        return []
+    name_year = {key for kind, key in drafted if kind == SearchKind.NAME_YEAR}
+    org_id: int = actor.organisation_id
+    # The same condition as the partial index ``searchkey_network``.
+    rows = list(
+        PersonSearchKey.objects.filter(
+            kind__in=[kind.value for kind in NETWORK_KINDS],
+            key__in=[key for _kind, key in drafted],
+        )
+        .exclude(organisation_id=org_id)
+        .values_list("key", "person_id")[:NETWORK_ROWS]
+    )
+    holders: dict[str, set[int]] = {}
+    for key, person_id in rows:
+        holders.setdefault(key, set()).add(person_id)
+    person_ids: set[int] = set()
+    for key, found in holders.items():
+        # Two names and a year shared by several people of the network identify nobody (a
+        # common "Mohamed Moussa" born in 1990): not strong enough on their own.
+        if key not in name_year or len(found) <= NAME_YEAR_MAX_HOLDERS:
+            person_ids |= found
+    if not person_ids:
+        return []
+    referral = Consent.objects.filter(
+        person_id=OuterRef("pk"),
+        scope=ConsentScope.REFERRAL,
+        withdrawn_at__isnull=True,
+    ).filter(Q(recipient_organisation_id=org_id) | Q(recipient_organisation__isnull=True))
+    withheld = ConsentRestriction.objects.filter(
+        consent__person_id=OuterRef("pk"),
+        consent__withdrawn_at__isnull=True,
+        withhold=DataCategory.IDENTITY,
+    ).filter(
+        Q(audience=RestrictionAudience.PARTNERS)
+        | Q(audience=RestrictionAudience.ORGANISATION, organisation_id=org_id)
+    )
+    people = (
+        Person.objects.filter(
+            pk__in=person_ids,
+            merged_into__isnull=True,
+            organisation__is_active=True,
+            organisation__network_status=NetworkStatus.MEMBER,
+        )
+        .exclude(organisation_id=org_id)
+        .filter(Exists(referral))
+        .exclude(Exists(withheld))
+        .select_related("organisation")
+        .only(
+            "public_id",
+            "organisation_id",
+            "organisation__name",
+            "organisation__acronym",
+            "organisation__email",
+            "organisation__phone",
+        )
+        .order_by("organisation__name", "pk")
+    )
+    grouped: dict[int, tuple[NetworkContact, list[Person]]] = {}
+    for person in people:
+        org = person.organisation
+        if org.pk not in grouped:
+            grouped[org.pk] = (NetworkContact(org.name, org.acronym, org.email, org.phone), [])
+        grouped[org.pk][1].append(person)
+    return list(grouped.values())
+
+
+def network_signal_persons(
+    *, actor: Any, draft: RegistrationDraft
+) -> tuple[list[NetworkContact], list[Person]]:
+    """``network_signal`` and the persons behind it, for the audit only (never shown)."""
+    found = _network(actor, draft)
+    return [contact for contact, _p in found], [p for _c, people in found for p in people]
+
+
+@dataclass(frozen=True)
+class RegistrationCheck:
+    """What the registration check answers: ``candidates`` of the actor's organisation (only
+    for an actor who registers and sees identities: ``shows_candidates``) and the other
+    organisations to contact (``network``)."""
+
+    candidates: list[RegistrationCandidate]
+    network: list[NetworkContact]
+    shows_candidates: bool
+    checked: bool  # False when the draft holds no name, phone or document yet
+
+
+def registration_check(*, actor: Any, draft: RegistrationDraft) -> RegistrationCheck:
+    """The registration check, audited (``access.registration_check_record``): the in-
+    organisation candidates and the network signal for the draft. For an actor who may not
+    register people, nothing (the pages and the API answer 404 before)."""
+    shows = can(actor, REGISTER) and can(actor, VIEW_IDENTITY)
+    criteria = draft.criteria()
+    if not criteria or not can(actor, REGISTER):
+        return RegistrationCheck([], [], shows, checked=False)
+    candidates = registration_candidates(actor=actor, draft=draft)
+    network, signalled = network_signal_persons(actor=actor, draft=draft)
+    registration_check_record(actor, criteria=criteria, signalled=signalled)
+    return RegistrationCheck(candidates, network, shows, checked=True)

@@ -546,3 +546,68 @@ class ConsentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class ConsentWithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RegistrationCheckSerializer(StrictSerializer):
+    """The identity typed so far for a registration (nothing is saved): the body of
+    ``POST persons/check/``, never a URL."""
+
+    given_names = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    family_names = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    other_spellings = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    phone_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
+    )
+    document_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        default=list,
+        max_length=MAX_ROWS,
+    )
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1900, max_value=2100
+    )
+    nationalities = CountryField(many=True, required=False, default=list)
+
+
+class RegistrationCandidateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField(source="public_id")
+    case_code = serializers.CharField()
+    score = serializers.FloatField(help_text=_("Match probability, 0 to 1."))
+    reasons = serializers.DictField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Field name to agreement level (exact, variant, strong, close, weak, "
+            "swapped, different); never a value."
+        ),
+    )
+
+
+class NetworkContactSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    acronym = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class RegistrationCheckResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    candidates = RegistrationCandidateSerializer(many=True)
+    candidates_compared = serializers.BooleanField(
+        source="shows_candidates",
+        help_text=_("False for a user who may not see identities: no candidates are listed."),
+    )
+    network = NetworkContactSerializer(
+        many=True,
+        help_text=_("Other member organisations that likely know the person: contact them."),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -30,6 +30,7 @@ from kariya.core.choices import choice_values
 from kariya.core.locking import save_versioned
 from kariya.core.models import AuditAction
 from kariya.geo.models import AdminLevel, AdminUnit, Country, Site
+from kariya.matching import names as matching_names
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones
 from kariya.people.consent_rules import ADULT_AGE, consent_problems
@@ -250,21 +251,104 @@ def search_key(kind: str, value: str) -> str:
     return crypto.blind_index(value, context=f"people.search.{kind}")
 
 
-def _rebuild_search_keys(person: Person, kinds: Iterable[str]) -> None:
-    """Recompute the person's keys of ``kinds`` from the stored identity and documents."""
+# Match keys take pairs of a person's canonical name tokens: at most this many tokens (28
+# pairs), the first ones of the names in order (given, family, spellings, aliases).
+MATCH_TOKENS = 8
+
+
+def match_tokens(names: Iterable[str]) -> list[str]:
+    """Canonical tokens of every written form of the name, through the matching engine's
+    variant dictionary and spelling key (Mahamadou = Mohamed, Aïssa = Aisha; Mohamed ≠ Mahmoud
+    ≠ Ahmed), in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for name in names:
+        if name:
+            for token in matching_names.name_tokens(name):
+                seen.setdefault(token, None)
+    return list(seen)
+
+
+def _pairs(tokens: Sequence[str]) -> list[str]:
+    kept = sorted(tokens[:MATCH_TOKENS])
+    return [f"{a} {b}" for i, a in enumerate(kept) for b in kept[i + 1 :]]
+
+
+def search_values(
+    kinds: Iterable[str],
+    *,
+    names: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    document_numbers: Iterable[str] = (),
+    birth_years: Iterable[int] = (),
+) -> dict[str, set[str]]:
+    """The normalised values behind each key of ``kinds`` (hashed by ``search_key``).
+
+    ``phones`` are E.164 already. ``birth_years`` is the stored year for a person, the year
+    and its neighbours for a lookup (a year estimated one off still meets)."""
     kinds = set(kinds)
-    identity = Identity.objects.get(person=person)
+    names = [n for n in names if n]
     values: dict[str, set[str]] = {kind: set() for kind in kinds}
     if SearchKind.NAME in kinds:
-        for name in identity.all_names():
+        for name in names:
             values[SearchKind.NAME].update(name_keys(name))
     if SearchKind.PHONE in kinds:
-        values[SearchKind.PHONE].update(identity.phone_list)
+        values[SearchKind.PHONE].update(p for p in phones if p)
     if SearchKind.DOCUMENT in kinds:
-        for document in IdentityDocument.objects.filter(person=person):
-            number = normalise_document_number(document.number)
-            if number:
-                values[SearchKind.DOCUMENT].add(number)
+        for number in document_numbers:
+            normalised = normalise_document_number(number)
+            if normalised:
+                values[SearchKind.DOCUMENT].add(normalised)
+    if kinds & {SearchKind.MATCH_NAME, SearchKind.NAME_YEAR, SearchKind.PHONE_NAME}:
+        tokens = match_tokens(names)
+        pairs = _pairs(tokens)
+        if SearchKind.MATCH_NAME in kinds:
+            values[SearchKind.MATCH_NAME].update(tokens)
+        if SearchKind.NAME_YEAR in kinds:
+            values[SearchKind.NAME_YEAR].update(
+                f"{pair}|{year}" for pair in pairs for year in birth_years
+            )
+        if SearchKind.PHONE_NAME in kinds:
+            values[SearchKind.PHONE_NAME].update(
+                f"{phone}|{pair}" for phone in phones if phone for pair in pairs
+            )
+    return values
+
+
+def search_keys_for(values: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """``(kind, key)`` of every value, sorted."""
+    return [
+        (kind, key)
+        for kind, found in sorted(values.items())
+        for key in sorted({search_key(kind, value) for value in found})
+    ]
+
+
+# What each kind is computed from: an identity or document change rebuilds the kinds it feeds.
+NAME_KINDS = (SearchKind.NAME, SearchKind.MATCH_NAME, SearchKind.NAME_YEAR, SearchKind.PHONE_NAME)
+PHONE_KINDS = (SearchKind.PHONE, SearchKind.PHONE_NAME)
+YEAR_KINDS = (SearchKind.NAME_YEAR,)
+MATCH_KINDS = (SearchKind.MATCH_NAME, SearchKind.NAME_YEAR, SearchKind.PHONE_NAME)
+
+
+def _rebuild_search_keys(person: Person, kinds: Iterable[str]) -> None:
+    """Recompute the person's keys of ``kinds`` from the stored identity, documents and year
+    of birth."""
+    kinds = set(kinds)
+    identity = Identity.objects.get(person=person)
+    numbers: list[str] = []
+    if SearchKind.DOCUMENT in kinds:
+        numbers = [d.number for d in IdentityDocument.objects.filter(person=person)]
+    years: list[int] = []
+    if SearchKind.NAME_YEAR in kinds:
+        # Read again: services of other apps change the year with ``update()``.
+        years = list(Person.objects.filter(pk=person.pk).values_list("birth_year", flat=True))
+    values = search_values(
+        kinds,
+        names=identity.all_names(),
+        phones=identity.phone_list,
+        document_numbers=numbers,
+        birth_years=years,
+    )
     PersonSearchKey.objects.filter(person=person, kind__in=kinds).delete()
     PersonSearchKey.objects.bulk_create(
         PersonSearchKey(
@@ -273,8 +357,7 @@ def _rebuild_search_keys(person: Person, kinds: Iterable[str]) -> None:
             kind=kind,
             key=key,
         )
-        for kind, found in values.items()
-        for key in sorted({search_key(kind, value) for value in found})
+        for kind, key in search_keys_for(values)
     )
 
 
@@ -282,6 +365,70 @@ def search_keys_rebuild(*, person: Person) -> None:
     """Recompute every search key of ``person`` (names, phones, documents) from what is stored:
     for services of other apps that move identity values or documents (``dedup``)."""
     _rebuild_search_keys(person, SearchKind.values)
+
+
+REBUILD_BATCH = 2000
+
+
+def match_keys_rebuild(
+    *,
+    batch_size: int = REBUILD_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute every person's match keys (``MATCH_KINDS``) from the stored identities, in
+    batches of ``batch_size`` people, each batch in its own transaction (a long run can be
+    stopped and started again). Needed for a database made before the match keys existed and
+    after a change of the variant dictionary. Returns the number of people; ``progress(done,
+    total)`` after each batch. One audit event (no actor: a maintenance command) names the
+    kinds rebuilt."""
+    total = Person.objects.count()
+    done = 0
+    last = 0
+    while True:
+        people = list(
+            Person.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "birth_year")[:batch_size]
+        )
+        if not people:
+            break
+        ids = [pk for pk, _org, _year in people]
+        identities = {
+            i.person_id: i
+            for i in Identity.objects.filter(person_id__in=ids).only(
+                "person_id", "given_names", "family_names", "other_spellings", "aliases", "phones"
+            )
+        }
+        rows = []
+        for pk, org_id, year in people:
+            identity = identities.get(pk)
+            if identity is None:
+                continue
+            values = search_values(
+                MATCH_KINDS,
+                names=identity.all_names(),
+                phones=identity.phone_list,
+                birth_years=[year],
+            )
+            rows += [
+                {"person_id": pk, "organisation_id": org_id, "kind": kind, "key": key}
+                for kind, key in search_keys_for(values)
+            ]
+        with transaction.atomic():
+            PersonSearchKey.objects.filter(person_id__in=ids, kind__in=MATCH_KINDS).delete()
+            insert_rows(PersonSearchKey, rows)
+        done += len(people)
+        last = ids[-1]
+        if progress is not None:
+            progress(done, total)
+    audit_record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        object_type=PersonSearchKey._meta.label_lower,
+        object_id=f"bulk:{done}",
+        changed_fields=[str(kind) for kind in MATCH_KINDS],
+    )
+    return done
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -513,6 +660,8 @@ def person_update(
         if {c.pk for c in language_list} != set(person.languages.values_list("pk", flat=True)):
             person.languages.set(language_list)
             changed.append("languages")
+    if "birth_year" in changed:
+        _rebuild_search_keys(person, YEAR_KINDS)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changed_fields=changed)
     return person
 
@@ -593,11 +742,13 @@ def identity_update(
             updated_at=timezone.now(),
             updated_by=actor,
         )
-    kinds = set()
+    kinds: set[str] = set()
     if {"given_names", "family_names", "other_spellings", "aliases"} & set(changed):
-        kinds.add(SearchKind.NAME)
+        kinds.update(NAME_KINDS)
     if "phones" in changed:
-        kinds.add(SearchKind.PHONE)
+        kinds.update(PHONE_KINDS)
+    if "birth_date" in changed:
+        kinds.update(YEAR_KINDS)
     if kinds:
         _rebuild_search_keys(identity.person, kinds)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=identity, changed_fields=changed)
@@ -1255,22 +1406,20 @@ def bulk_search_keys(
     names: Iterable[str],
     phones: Iterable[str],
     document_numbers: Iterable[str],
+    birth_year: int,
 ) -> list[dict[str, Any]]:
     """The search keys ``_rebuild_search_keys`` computes, from unsaved values, as rows for
     ``core.bulk.insert_rows``."""
-    values: dict[str, set[str]] = {kind: set() for kind in choice_values(SearchKind)}
-    for name in names:
-        if name:
-            values[SearchKind.NAME].update(name_keys(name))
-    values[SearchKind.PHONE].update(phones)
-    for number in document_numbers:
-        normalised = normalise_document_number(number)
-        if normalised:
-            values[SearchKind.DOCUMENT].add(normalised)
+    values = search_values(
+        choice_values(SearchKind),
+        names=names,
+        phones=list(phones),
+        document_numbers=document_numbers,
+        birth_years=[birth_year],
+    )
     return [
         {"person_id": person_id, "organisation_id": organisation_id, "kind": kind, "key": key}
-        for kind, found in values.items()
-        for key in sorted({search_key(kind, value) for value in found})
+        for kind, key in search_keys_for(values)
     ]
 
 
@@ -1466,6 +1615,7 @@ def person_register_bulk(*, actor: User, rows: Sequence[PersonRow]) -> list[Pers
             names=[given, family, *item.spellings, *item.aliases],
             phones=item.phones,
             document_numbers=(number for _d, _s, number in item.documents),
+            birth_year=item.birth_year,
         )
 
     insert_rows(*through_rows(Person.nationalities, nationality_pairs))

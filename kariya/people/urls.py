@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("new/", views.person_register, name="person_register"),
+    path("new/check/", views.registration_check, name="registration_check"),
     path("rows/<str:kind>/", views.formset_row, name="formset_row"),
     path("<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("<uuid:public_id>/edit/", views.person_edit, name="person_edit"),

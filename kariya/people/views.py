@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kariya.accounts import selectors as accounts_selectors
 from kariya.core.gate import requires
@@ -28,6 +29,7 @@ from kariya.core.http import AuthedRequest
 from kariya.core.paging import CappedPaginator
 from kariya.core.tables import Column, link, table, url_maker
 from kariya.core.viewhelpers import apply_errors, public_query, repost_fields, search_data
+from kariya.dedup.selectors import reasons_text
 from kariya.people import access, selectors, services
 from kariya.people.forms import (
     IDENTITY_FILTERS,
@@ -43,9 +45,11 @@ from kariya.people.forms import (
     MigrationForm,
     PersonCoreForm,
     PersonFilterForm,
+    RegistrationCheckForm,
     RegistrationForm,
     RouteFormSet,
     RoutePointForm,
+    posted_document_numbers,
 )
 from kariya.people.models import ConsentScope, Person, Sex
 
@@ -254,15 +258,75 @@ def _with_added_row(data: Any, prefix: str) -> Any:
     return data
 
 
+def _check_context(request: AuthedRequest, data: Any) -> dict[str, Any]:
+    """The registration check's panel for the posted registration fields."""
+    draft = RegistrationCheckForm(data).draft(posted_document_numbers(data))
+    check = selectors.registration_check(actor=request.user, draft=draft)
+    person_url = url_maker("people:person_detail")
+    return {
+        "check": check,
+        "candidates": [
+            {
+                "url": person_url(c.public_id),
+                "case_code": c.case_code,
+                "likelihood": _likelihood(c.score),
+                "percent": round(c.score * 100),
+                "reasons": reasons_text(c.reasons),
+            }
+            for c in check.candidates
+        ],
+    }
+
+
+def _likelihood(score: float) -> str:
+    if score >= VERY_LIKELY:
+        return _("Very likely the same person")
+    if score >= LIKELY:
+        return _("Likely the same person")
+    return _("Possibly the same person")
+
+
+# Words for the score (the panel shows the percentage beside them).
+VERY_LIKELY = 0.9
+LIKELY = 0.7
+
+
+@require_POST
+@requires(REGISTER)
+def registration_check(request: AuthedRequest) -> HttpResponse:
+    """htmx: the panel of likely existing records for the registration form's fields, POSTed
+    (no personal data in a URL). Without JavaScript the same panel comes from the registration
+    page itself (its "Check for existing records" button)."""
+    return render(request, "people/_registration_check.html", _check_context(request, request.POST))
+
+
 @requires(REGISTER)
 def person_register(request: AuthedRequest) -> HttpResponse:
     offices = _offices(request)
     user_office = request.user.office_id
     initial = {"office": user_office} if offices.filter(pk=user_office).exists() else {}
     data = request.POST if request.method == "POST" else None
+    checking = data is not None and "check_records" in data
     adding_row = data is not None and "add_document" in data
     if adding_row:
         data = _with_added_row(data, "documents")
+    if checking:
+        # Without JavaScript: the form again, as typed, with the check's panel.
+        checked_form = RegistrationForm(data, offices=offices, initial=initial)
+        checked_documents: Any = DocumentFormSet(data, prefix="documents")
+        # The values as typed, without "this field is required": nothing was submitted yet.
+        for quiet in (checked_form, *checked_documents.forms):
+            quiet._errors = ErrorDict()
+        checked_documents._non_form_errors = checked_documents.error_class()
+        return render(
+            request,
+            "people/person_register.html",
+            {
+                "form": checked_form,
+                "documents": checked_documents,
+                **_check_context(request, data),
+            },
+        )
     form = RegistrationForm(data, offices=offices, initial=initial)
     documents: Any = DocumentFormSet(data, prefix="documents")
     if data is not None and not adding_row and form.is_valid() & documents.is_valid():

@@ -174,9 +174,16 @@ def test_an_imported_person_is_stored_and_found_as_one_registered_by_hand(org_a:
         ],
     )
 
-    # The same blind-index search keys (names, aliases, phone, document)...
+    # The same blind-index search and match keys (names, aliases, phone, document)...
     assert _keys(imported) == _keys(by_hand)
-    assert {kind for kind, _key in _keys(imported)} == {"name", "phone", "document"}
+    assert {kind for kind, _key in _keys(imported)} == {
+        "name",
+        "phone",
+        "document",
+        "match_name",
+        "name_year",
+        "phone_name",
+    }
     # ... the same decrypted identity ...
     first, second = Identity.objects.get(person=imported), Identity.objects.get(person=by_hand)
     for name in ("given_names", "family_names", "alias_list", "phone_list", "birth_date"):
