@@ -13,13 +13,16 @@ from kariya.accounts.models import Organisation, User
 from kariya.accounts.roles import Role
 from kariya.core.memo import reference_changed
 from kariya.geo.models import AdminUnit
+from kariya.matching.dictionary import forget as variants_forget
 
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_memo() -> None:
-    """Choices kept from reference data (kariya.core.memo) are per process: a test must not
-    see what an earlier test's rolled-back rows gave."""
+    """Choices kept from reference data (kariya.core.memo) and the name variant dictionary in
+    force (kariya.matching.dictionary) are per process: a test must not see what an earlier
+    test's rolled-back rows gave."""
     reference_changed()
+    variants_forget()
 
 
 @dataclass

@@ -1,14 +1,18 @@
 """The variant dictionary in force: the shipped file extended by the administrators' additions.
 
-Read per use through :func:`current_variants`, which rebuilds it only when the additions
-changed (one ``COUNT``/``MAX`` query tells), so every process sees an administrator's change at
-its next lookup without a restart or a shared cache.
+Read per use through :func:`current_variants`, which asks the database whether the additions
+changed (one ``COUNT``/``MAX`` query) at most every ``RECHECK_SECONDS`` and rebuilds the
+dictionary only when they did: every process sees an administrator's change within seconds,
+without a restart or a shared cache, and an import computing keys for thousands of people asks
+a handful of times, not once per person. The process that made the change sees it at once
+(``forget``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
 from django.db.models import Count, Max
@@ -18,8 +22,17 @@ from kariya.matching.names import VariantConflictError, VariantDictionary, load_
 
 logger = logging.getLogger(__name__)
 
+RECHECK_SECONDS = 5.0
+
 _lock = threading.Lock()
 _cached: tuple[tuple[int, datetime | None], VariantDictionary] | None = None
+_checked_at = 0.0
+
+
+def forget() -> None:
+    """Ask the database again at the next use (called by the services that change it)."""
+    global _checked_at  # noqa: PLW0603
+    _checked_at = 0.0
 
 
 def admin_rows() -> list[tuple[str, str]]:
@@ -56,10 +69,15 @@ def conflicting_rows() -> list[int]:
 
 def current_variants() -> VariantDictionary:
     """The shipped dictionary plus every addition."""
-    global _cached  # noqa: PLW0603 - a per-process memo, replaced whole
+    global _cached, _checked_at  # noqa: PLW0603 - a per-process memo, replaced whole
+    now = time.monotonic()
+    with _lock:
+        if _cached is not None and now - _checked_at < RECHECK_SECONDS:
+            return _cached[1]
     found = NameVariant.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     state = (found["n"], found["last"])
     with _lock:
+        _checked_at = now
         if _cached is not None and _cached[0] == state:
             return _cached[1]
     dictionary = _load()

@@ -37,7 +37,7 @@ from kariya.matching.model import (
     level_frequencies,
     patterns,
 )
-from kariya.matching.names import fold_name, name_tokens
+from kariya.matching.names import VariantDictionary, fold_name, name_tokens
 from kariya.matching.records import Encoder, normalise_phone
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "data" / "default_model.json"
@@ -92,8 +92,10 @@ def load_default_model(path: Path = DEFAULT_MODEL_PATH) -> tuple[FellegiSunter, 
 
 
 @lru_cache(maxsize=20_000)
-def _canon(text: str) -> frozenset[str]:
-    return frozenset(name_tokens(text)) if text else frozenset()
+def _canon(text: str, variants: VariantDictionary | None = None) -> frozenset[str]:
+    # Keyed by the dictionary object too: a new dictionary (an administrator's addition) is a
+    # new object, so nothing read through an older one is reused.
+    return frozenset(name_tokens(text, variants)) if text else frozenset()
 
 
 def _name_word(level: int, raw_a: str, raw_b: str) -> str:
@@ -107,18 +109,23 @@ _BIRTH_WORDS = {4: "exact", 3: "strong", 2: "close", 1: "weak", 0: "different"}
 
 
 def reasons_for(
-    gamma: np.ndarray, draft: Mapping[str, str], candidate: Mapping[str, str]
+    gamma: np.ndarray,
+    draft: Mapping[str, str],
+    candidate: Mapping[str, str],
+    variants: VariantDictionary | None = None,
 ) -> dict[str, str]:
     """Field → level word for one compared pair (levels only; empty fields left out)."""
     reasons: dict[str, str] = {}
     g, f = gamma[FIELD_INDEX["given_name"]], gamma[FIELD_INDEX["family_name"]]
     dg, df = draft.get("given_name", ""), draft.get("family_name", "")
     cg, cf = candidate.get("given_name", ""), candidate.get("family_name", "")
+    canon_dg, canon_df = _canon(dg, variants), _canon(df, variants)
+    canon_cg, canon_cf = _canon(cg, variants), _canon(cf, variants)
     swapped = (
-        bool(_canon(dg) and _canon(df))
-        and _canon(dg) == _canon(cf)
-        and _canon(df) == _canon(cg)
-        and _canon(dg) != _canon(cg)
+        bool(canon_dg and canon_df)
+        and canon_dg == canon_cf
+        and canon_df == canon_cg
+        and canon_dg != canon_cg
     )
     if swapped:
         reasons["given_name"] = reasons["family_name"] = "swapped"
@@ -143,8 +150,12 @@ def reasons_for(
     return reasons
 
 
-def _gamma(draft: Mapping[str, str], candidates: Sequence[Mapping[str, str]]) -> np.ndarray:
-    encoder = Encoder()
+def _gamma(
+    draft: Mapping[str, str],
+    candidates: Sequence[Mapping[str, str]],
+    variants: VariantDictionary | None = None,
+) -> np.ndarray:
+    encoder = Encoder(variants)
     rows = [{"id": str(k), **dict(r)} for k, r in enumerate([draft, *candidates])]
     data = encoder.encode_records(rows)
     right = np.arange(1, len(rows), dtype=np.int64)
@@ -156,18 +167,20 @@ def score(
     draft: Mapping[str, str],
     candidates: Sequence[Mapping[str, str]],
     model: FellegiSunter | None = None,
+    variants: VariantDictionary | None = None,
 ) -> list[Scored]:
     """Score every candidate against the draft (plain dicts with ``REGISTRATION_FIELDS``),
-    best first."""
+    best first. ``variants``: the name dictionary (default: the shipped one; the application
+    passes the one in force, ``matching.dictionary.current_variants``)."""
     if not candidates:
         return []
     model = model or load_default_model()[0]
-    gamma = _gamma(draft, candidates)
+    gamma = _gamma(draft, candidates, variants)
     # No term frequencies: the shipped model cannot know this organisation's name frequencies.
     scores = model.probability(gamma, None)
     order = np.argsort(-scores, kind="stable")
     return [
-        Scored(int(k), float(scores[k]), reasons_for(gamma[k], draft, candidates[int(k)]))
+        Scored(int(k), float(scores[k]), reasons_for(gamma[k], draft, candidates[int(k)], variants))
         for k in order.tolist()
     ]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kariya.core.audit import audit_record
 from kariya.core.models import AuditAction
+from kariya.matching import dictionary
 from kariya.matching.csvfile import InputError, read_variant_rows
 from kariya.matching.dictionary import admin_rows
 from kariya.matching.models import NameVariant
@@ -89,6 +90,21 @@ def name_variant_check(
     return error
 
 
+def _changed() -> None:
+    """After a change of the additions: this process reads the dictionary again at once, and
+    once the change is committed the match keys of every person are rebuilt in the background
+    (``people.tasks.match_keys_rebuild_all``: the registration check's keys were computed
+    through the old dictionary)."""
+    dictionary.forget()
+
+    def rebuild() -> None:
+        from kariya.people.tasks import match_keys_rebuild_all  # noqa: PLC0415 - app order
+
+        match_keys_rebuild_all.enqueue()
+
+    transaction.on_commit(rebuild)
+
+
 @transaction.atomic
 def name_variant_save(
     *,
@@ -117,6 +133,7 @@ def name_variant_save(
     row.canonical, row.variant, row.note = canonical.strip(), variant.strip(), note.strip()
     row.full_clean(validate_unique=True)
     row.save()
+    _changed()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if instance is None else AuditAction.UPDATE,
@@ -132,6 +149,7 @@ def name_variant_delete(*, actor: Any, instance: NameVariant) -> None:
     merge two names, so it is not checked."""
     audit_record(actor=actor, action=AuditAction.DELETE, obj=instance)
     instance.delete()
+    _changed()
 
 
 def variant_rows_apply(
@@ -181,6 +199,8 @@ def name_variants_import(*, actor: Any, data: bytes) -> VariantImportResult:
         return result
     NameVariant.objects.bulk_create(new)
     result.added = len(new)
+    if new:
+        _changed()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

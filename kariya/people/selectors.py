@@ -30,6 +30,7 @@ from kariya.accounts.models import NetworkStatus, Organisation
 from kariya.codelists.models import Code
 from kariya.geo.models import AdminUnit, Country
 from kariya.matching import registration
+from kariya.matching.dictionary import current_variants
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones, services
 from kariya.people.access import (
@@ -532,7 +533,7 @@ def registration_candidates(*, actor: Any, draft: RegistrationDraft) -> list[Reg
             )
         )
     out: list[RegistrationCandidate] = []
-    for scored in registration.score(draft_record, records):
+    for scored in registration.score(draft_record, records, variants=current_variants()):
         if scored.score < CANDIDATE_THRESHOLD or len(out) == CANDIDATES_SHOWN:
             break
         person = readable[scored.index]

@@ -31,6 +31,7 @@ from kariya.core.locking import save_versioned
 from kariya.core.models import AuditAction
 from kariya.geo.models import AdminLevel, AdminUnit, Country, Site
 from kariya.matching import names as matching_names
+from kariya.matching.dictionary import current_variants
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones
 from kariya.people.consent_rules import ADULT_AGE, consent_problems
@@ -257,13 +258,14 @@ MATCH_TOKENS = 8
 
 
 def match_tokens(names: Iterable[str]) -> list[str]:
-    """Canonical tokens of every written form of the name, through the matching engine's
-    variant dictionary and spelling key (Mahamadou = Mohamed, Aïssa = Aisha; Mohamed ≠ Mahmoud
-    ≠ Ahmed), in order, without duplicates."""
+    """Canonical tokens of every written form of the name, through the variant dictionary in
+    force (the shipped one and the administrators' additions) and the spelling key (Mahamadou =
+    Mohamed, Aïssa = Aisha; Mohamed ≠ Mahmoud ≠ Ahmed), in order, without duplicates."""
+    variants = current_variants()
     seen: dict[str, None] = {}
     for name in names:
         if name:
-            for token in matching_names.name_tokens(name):
+            for token in matching_names.name_tokens(name, variants):
                 seen.setdefault(token, None)
     return list(seen)
 

@@ -12,14 +12,17 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.utils import translation
 
 from kariya.accounts.factories import UserFactory
 from kariya.core.models import AuditEvent
-from kariya.matching import services
+from kariya.matching import dictionary, services
 from kariya.matching.dictionary import conflicting_rows, current_variants
 from kariya.matching.models import NameVariant
 from kariya.matching.names import name_tokens
+from kariya.people.factories import register
+from kariya.people.models import PersonSearchKey, SearchKind
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +248,38 @@ def test_match_refuses_a_variants_file_that_merges_two_names(tmp_path: Path) -> 
             str(tmp_path / "extra.csv"),
         )
     assert not (tmp_path / "pairs.csv").exists()
+
+
+# --- the dictionary in force, across processes, and the keys it feeds ------------------------
+
+
+def test_another_process_change_is_seen_after_the_recheck_interval(
+    operator: Any, monkeypatch: Any
+) -> None:
+    before = current_variants()
+    # Written as another process would: this process was not told (no ``forget``).
+    NameVariant.objects.create(canonical="Tchimaden", variant="Chimadene")
+    assert current_variants() is before  # within the interval: no query, the same dictionary
+    monkeypatch.setattr(dictionary, "RECHECK_SECONDS", 0.0)
+    after = current_variants()
+    assert after is not before
+    assert name_tokens("Chimadene", after) == name_tokens("Tchimaden", after)
+
+
+def test_a_committed_change_rebuilds_the_match_keys(operator: Any, org_a: Any) -> None:
+    worker = org_a["caseworker"]
+    a = register(worker, given_names="Tchimaden", family_names="Abdou")
+    b = register(worker, given_names="Chimadene", family_names="Abdou")
+
+    def name_keys(person: Any) -> set[str]:
+        return set(
+            PersonSearchKey.objects.filter(person=person, kind=SearchKind.MATCH_NAME).values_list(
+                "key", flat=True
+            )
+        )
+
+    shared_before = name_keys(a) & name_keys(b)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.name_variant_save(actor=operator, canonical="Tchimaden", variant="Chimadene")
+    shared_after = name_keys(a) & name_keys(b)
+    assert len(shared_after) == len(shared_before) + 1  # the given name now joins them
