@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import translation
 
 from kariya.core.widgets import QuickInput, QuickSelect, quick_selects
 
@@ -56,3 +57,43 @@ def test_grouped_choices_fall_back_to_django() -> None:
     html = widget.render("g", "a")
     assert '<optgroup label="Group">' in html
     assert "selected" in html
+
+
+class _Labels(forms.Form):
+    required_css_class = "required"
+    size = forms.ChoiceField(label="Size", choices=[("s", "Small")])
+    code = forms.CharField(label="Code <b> & more", required=False)
+    sure = forms.BooleanField(label="Sure?", required=False)
+    kind = forms.MultipleChoiceField(
+        label="Kinds",
+        required=False,
+        choices=[("a", "A"), ("b", "B")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    plain = forms.CharField(label="Plain", required=False, widget=forms.TextInput(attrs={"id": ""}))
+
+
+def test_quick_labels_and_empty_error_lists_render_as_django() -> None:
+    for data, auto_id in ((None, "id_%s"), ({"size": "x", "code": "c"}, "case-%s"), (None, False)):
+        plain, quick = _Labels(data, auto_id=auto_id), _Labels(data, auto_id=auto_id)
+        quick_selects(quick)
+        if data:
+            plain.is_valid()
+            quick.is_valid()
+        for name in ("size", "code", "sure", "kind", "plain"):
+            assert quick[name].label_tag() == plain[name].label_tag(), (name, auto_id)
+            assert quick[name].label_tag("<i>x</i>", attrs={"class": "c"}, label_suffix="") == (
+                plain[name].label_tag("<i>x</i>", attrs={"class": "c"}, label_suffix="")
+            )
+            assert str(quick[name].errors) == str(plain[name].errors), name
+    with translation.override("en"):
+        bound = _Labels({"size": "x"})
+        quick_selects(bound)
+        assert bound.is_valid() is False
+        assert 'class="errorlist"' in str(bound["size"].errors)
+        assert str(bound["code"].errors) == ""
+        assert bound["size"].label_tag() == '<label for="id_size" class="required">Size:</label>'
+        assert bound["sure"].label_tag() == '<label for="id_sure">Sure?</label>'
+        assert (
+            bound["code"].label_tag() == '<label for="id_code">Code &lt;b&gt; &amp; more:</label>'
+        )
