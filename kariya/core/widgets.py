@@ -74,6 +74,11 @@ class QuickInput(forms.TextInput):
         )
 
 
+# Django's own message (its catalogues translate it); a name, not a literal, so that this app's
+# catalogue does not take it over.
+_LABEL_PUNCTUATION = ":?.!"
+
+
 class QuickBoundField(BoundField):
     """A bound field whose ``label_tag`` writes its ``<label>`` in Python: Django renders each
     label through ``django/forms/label.html``, about a tenth of a list page's server time for
@@ -94,7 +99,7 @@ class QuickBoundField(BoundField):
                 if self.field.label_suffix is not None
                 else self.form.label_suffix
             )
-        if label_suffix and contents and contents[-1] not in _(":?.!"):
+        if label_suffix and contents and contents[-1] not in _(_LABEL_PUNCTUATION):
             contents = format_html("{}{}", contents, label_suffix)
         widget = self.field.widget
         id_ = widget.attrs.get("id") or self.auto_id
