@@ -31,6 +31,7 @@ class VariantImportResult:
     added: int = 0
     already_known: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    new_rows: list[tuple[str, str]] = field(default_factory=list)  # (canonical, variant)
 
 
 def _shown(name: str) -> str:
@@ -166,7 +167,8 @@ def variant_rows_apply(
         elif known:
             result.already_known += 1
         else:
-            result.added += 1
+            result.new_rows.append((canonical.strip(), variant.strip()))
+    result.added = len(result.new_rows)
     return result
 
 
@@ -181,25 +183,16 @@ def name_variants_import(*, actor: Any, data: bytes) -> VariantImportResult:
     except InputError as exc:
         return VariantImportResult(errors=[(0, str(exc))])
     list(NameVariant.objects.select_for_update().values_list("id", flat=True))
-    dictionary = load_variants(extra_rows=admin_rows())
-    new: list[NameVariant] = []
-    result = VariantImportResult()
-    for line, canonical, variant in rows:
-        error, known = _check_row(dictionary, canonical, variant)
-        if error is not None:
-            result.errors.append((line, error))
-        elif known:
-            result.already_known += 1
-        else:
-            new.append(
-                NameVariant(canonical=canonical.strip(), variant=variant.strip(), created_by=actor)
-            )
+    result = variant_rows_apply(load_variants(extra_rows=admin_rows()), rows)
     if result.errors:
         result.errors.sort()
+        result.added = 0
         return result
-    NameVariant.objects.bulk_create(new)
-    result.added = len(new)
-    if new:
+    NameVariant.objects.bulk_create(
+        NameVariant(canonical=canonical, variant=variant, created_by=actor)
+        for canonical, variant in result.new_rows
+    )
+    if result.new_rows:
         _changed()
     audit_record(
         actor=actor,
