@@ -148,8 +148,9 @@ PERMISSIONS: dict[str, Permission] = {
         Permission(
             "dedup.review",
             _(
-                "Review own organisation's possible duplicates side by side, decide match or "
-                "not a match, merge two records of one person and undo a merge (audited)"
+                "Search own organisation's registry for possible duplicates (a background task), "
+                "review them side by side, decide match or not a match, merge two records of "
+                "one person and undo a merge (audited)"
             ),
         ),
     ]
