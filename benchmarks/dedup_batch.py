@@ -35,24 +35,15 @@ import random
 import resource
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from case_search import setup  # noqa: E402 - the benchmarks' one Django set-up
+
 INJECTED_MARK = "dedup-bench"
-
-
-def setup() -> None:
-    if not os.environ.get("KARIYA_DATA_DIR"):
-        raise SystemExit("set KARIYA_DATA_DIR to the data directory the data was generated with")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kariya.config.settings.dev"
-    os.environ["KARIYA_LOG_LEVEL"] = "WARNING"
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def rss_mb() -> float:

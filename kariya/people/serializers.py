@@ -314,7 +314,28 @@ class MigrationProfileWriteSerializer(MigrationInputSerializer):
     )
 
 
-class PersonRegisterSerializer(StrictSerializer):
+class IdentityTypedSerializer(StrictSerializer):
+    """The identity fields a registration and its check share (names, spellings, aliases,
+    phones), with the same limits."""
+
+    given_names = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    family_names = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    other_spellings = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    phone_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
+    )
+
+
+class PersonRegisterSerializer(IdentityTypedSerializer):
     """A registration: the core, the identity, documents, migration profile and consents (or a
     legal basis with its reason)."""
 
@@ -331,21 +352,6 @@ class PersonRegisterSerializer(StrictSerializer):
     )
     child_separation = serializers.ChoiceField(
         choices=ChildSeparation.choices, required=False, allow_blank=True, default=""
-    )
-    given_names = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, default=""
-    )
-    family_names = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, default=""
-    )
-    other_spellings = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
-    )
-    aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
-    )
-    phone_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
     )
     documents = DocumentInputSerializer(  # type: ignore[call-arg]
         many=True, required=False, default=list, max_length=MAX_ROWS
@@ -548,25 +554,10 @@ class ConsentWithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class RegistrationCheckSerializer(StrictSerializer):
+class RegistrationCheckSerializer(IdentityTypedSerializer):
     """The identity typed so far for a registration (nothing is saved): the body of
     ``POST persons/check/``, never a URL."""
 
-    given_names = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, default=""
-    )
-    family_names = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, default=""
-    )
-    other_spellings = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
-    )
-    aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
-    )
-    phone_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
-    )
     document_numbers = serializers.ListField(
         child=serializers.CharField(max_length=60),
         required=False,
