@@ -123,3 +123,42 @@ def test_audit_list_query_count_does_not_grow(client: Any, org_a: Any) -> None:
             assert client.get("/audit/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _single_column_indexes(column: str) -> list[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    return [
+        name
+        for name, info in constraints.items()
+        if info["index"] and not info["primary_key"] and info["columns"] == [column]
+    ]
+
+
+@pytest.mark.django_db
+def test_audit_log_keeps_one_index_per_lookup() -> None:
+    """Every read writes audit rows: the log has no index that repeats the leading column of
+    another (core migration 0002), and its migration can restore and drop them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("kariya.core.migrations.0002_audit_drop_repeated_indexes")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    composite = {name: info["columns"] for name, info in constraints.items()}
+    assert composite["audit_actor_at"] == ["actor_id", "at"]
+    assert composite["audit_org_at"] == ["organisation_id", "at"]
+    assert _single_column_indexes("actor_id") == []
+    assert _single_column_indexes("organisation_id") == []
+    assert _single_column_indexes("at") != []  # the platform-wide log, newest first
+
+    # Not entered: SQLite refuses a schema editor inside the test's transaction, and these
+    # functions only run statements.
+    editor = connection.schema_editor(atomic=False)
+    migration.restore_indexes(apps, editor)
+    assert len(_single_column_indexes("actor_id")) == 1
+    assert len(_single_column_indexes("organisation_id")) == 1
+    migration.drop_indexes(apps, editor)
+    assert _single_column_indexes("actor_id") == []
+    assert _single_column_indexes("organisation_id") == []
