@@ -18,7 +18,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kariya.cases.models import Case, GBVSection, Screening, VulnerabilityAssessment
+from kariya.cases.models import (
+    Case,
+    CaseListKey,
+    GBVSection,
+    Screening,
+    VulnerabilityAssessment,
+)
 from kariya.core.access import actor_can as can
 from kariya.core.access import public_id_or_404 as _uuid
 from kariya.core.audit import audit_record
@@ -39,6 +45,17 @@ def visible_cases(actor: Any) -> QuerySet[Case]:
     if can(actor, VIEW_ALL):
         return cases  # type: ignore[no-any-return]
     return cases.filter(caseworker_id=actor.pk)  # type: ignore[no-any-return]
+
+
+def visible_case_keys(actor: Any) -> QuerySet[CaseListKey]:
+    """The case list's keys (``CaseListKey``) of the cases ``actor`` may see: the same rule as
+    ``visible_cases``, for the list's filters read from the keys."""
+    if not can(actor, VIEW):
+        return CaseListKey.objects.none()
+    keys = CaseListKey.objects.filter(organisation_id=actor.organisation_id)
+    if can(actor, VIEW_ALL):
+        return keys  # type: ignore[no-any-return]
+    return keys.filter(case__caseworker_id=actor.pk)  # type: ignore[no-any-return]
 
 
 def can_see_case(actor: Any, case: Case) -> bool:

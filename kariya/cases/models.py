@@ -499,3 +499,46 @@ class GBVSection(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"GBV section {self.public_id}"
+
+
+class ListKeyKind(models.TextChoices):
+    COMMUNE = "commune", _("current commune")
+    NEED = "need", _("specific need")
+
+
+class CaseListKey(models.Model):
+    """One filter value of the case list, per case: the person's current commune, and each
+    specific need recorded in the person's assessments (the code and its parent, so that a
+    category finds its sub-codes), with the case's organisation and opening date.
+
+    Derived data, rewritten from the profiles and assessments by ``listkeys.refresh`` whenever
+    they or the person's cases change. It makes "the newest cases in this commune" one index
+    range (``case_list_key_page``) instead of a walk through every case of the organisation
+    checking each person's profile — the count of a filter keeping 7 % of the cases walked
+    15,000 of them. Nothing personal: ids and codes only.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=8, choices=ListKeyKind.choices)
+    # The primary key of the commune (geo.AdminUnit) or of the code (codelists.Code).
+    value = models.BigIntegerField()
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "value"], name="case_list_key_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "kind", "value", "-opened_at", "-case"],
+                name="case_list_key_page",
+            ),
+        ]
+        verbose_name = _("case list key")
+        verbose_name_plural = _("case list keys")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} of case {self.case_id}"

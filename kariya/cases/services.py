@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from kariya.accounts.models import Office, Organisation, User
 from kariya.accounts.roles import Role
-from kariya.cases import access, factors, priority, workflow
+from kariya.cases import access, factors, listkeys, priority, workflow
 from kariya.cases.models import (
     ActionStatus,
     ApprovalStatus,
@@ -265,6 +265,7 @@ def assessment_record(
     )
     assessment.specific_needs.set(needs)
     assessment.migration_needs.set(migration)
+    listkeys.refresh([person.pk])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -325,6 +326,7 @@ def case_open(*, actor: User, screening: Screening, caseworker: User | None = No
     )
     _stamp(case, actor)
     case.save()
+    listkeys.refresh([case.person_id])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -1321,6 +1323,9 @@ def case_bulk_record(*, actor: User, rows: Sequence[ScreeningRow]) -> list[int]:
     insert_rows(CaseStatusChange, changes)
     insert_rows(CaseApproval, approvals)
     insert_rows(ServiceDelivery, deliveries)
+    listkeys.refresh(
+        row.person.pk for row in rows if row.case is not None or row.assessment is not None
+    )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -1396,6 +1401,7 @@ def case_file_transfer(
     person_transfer_ownership(
         person=person, to_organisation=to_organisation, office=office, actor=actor
     )
+    listkeys.refresh([person.pk])
     case.organisation_id = org_id
     case.caseworker = caseworker
     audit_record(

@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kariya.accounts.models import Organisation, User
+from kariya.cases import listkeys
 from kariya.cases.models import Case, Screening, VulnerabilityAssessment
 from kariya.cases.workflow import Status as CaseStatus
 from kariya.core.access import actor_can
@@ -486,6 +487,7 @@ def person_merge(
     moved["merged_persons"] = earlier
     moved["nationalities"] = _add_missing(keep.nationalities, absorb.nationalities)
     moved["languages"] = _add_missing(keep.languages, absorb.languages)
+    listkeys.refresh([keep.pk, absorb.pk])  # cases, assessments and profile moved
 
     keep_identity = Identity.objects.get(person_id=keep.pk)
     absorb_identity = Identity.objects.get(person_id=absorb.pk)
@@ -635,6 +637,7 @@ def person_merge_undo(
     )
     keep.nationalities.remove(*moved.get("nationalities", []))
     keep.languages.remove(*moved.get("languages", []))
+    listkeys.refresh([keep.pk, absorb.pk])
 
     added = json.loads(merge.identity_added) if merge.identity_added else {}
     identity = Identity.objects.get(person_id=keep.pk)

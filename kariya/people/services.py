@@ -33,7 +33,7 @@ from kariya.geo.models import AdminLevel, AdminUnit, Country, Site
 from kariya.matching import names as matching_names
 from kariya.matching.dictionary import current_variants
 from kariya.matching.normalise import name_keys
-from kariya.people import casecodes, phones
+from kariya.people import casecodes, phones, signals
 from kariya.people.consent_rules import ADULT_AGE, consent_problems
 from kariya.people.models import (
     FIRST_PLAUSIBLE_BIRTH_YEAR,
@@ -952,6 +952,8 @@ def migration_profile_save(
         save_versioned(profile, expected_version=expected_version, fields=fields, actor=actor)
     if "route" in changed:
         _write_route(profile, data)
+    if "current_commune" in changed:
+        signals.profile_changed.send(sender=MigrationProfile, person_ids=[person.pk])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
