@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -247,6 +248,11 @@ class PersonFilterForm(forms.Form):
         # queryset): escaping 266 labels on every request showed too.
         commune.widget.choices = memo.reference(
             ("commune_choices_labelled",), lambda: ReadyChoices(iter(commune.choices))
+        )
+        # The categories' labels are translated: kept per language.
+        pc.widget.choices = memo.reference(
+            ("population_category_choices", translation.get_language() or "fr"),
+            lambda: ReadyChoices(iter(pc.choices)),
         )
         if not show_identity:
             for name in IDENTITY_FILTERS:

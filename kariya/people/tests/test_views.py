@@ -328,6 +328,19 @@ def test_population_category_filter(login: Any, org_a: Any) -> None:
     assert other.case_code not in content
 
 
+def test_category_filter_offers_labels_in_the_reader_language(login: Any, org_a: Any) -> None:
+    """The category choices are kept between requests (core.memo), per language."""
+    client = login(org_a["caseworker"])
+    pages = {}
+    for language in ("fr", "en", "fr"):
+        client.cookies["django_language"] = language
+        pages[language] = client.get(reverse("people:person_list")).content.decode()
+        assert 'value="transit"' in pages[language]
+    assert "Migrant en transit" in pages["fr"]
+    assert "Migrant in transit" not in pages["fr"]
+    assert "Migrant in transit" in pages["en"]
+
+
 def test_list_orders_and_paginates(login: Any, org_a: Any) -> None:
     user = org_a["caseworker"]
     people = [register(user) for _i in range(3)]
