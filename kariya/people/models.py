@@ -285,9 +285,16 @@ class PersonSearchKey(models.Model):
     scoped. The services rebuild a person's keys whenever the identity changes.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    # No index of its own: ``searchkey_unique`` leads with the person (every registration and
+    # import writes about 16 keys a person; each index is paid on each).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # ``searchkey_postings`` leads with it
     )
     kind = models.CharField(max_length=10, choices=SearchKind.choices)
     key = models.CharField(max_length=32)
@@ -297,7 +304,11 @@ class PersonSearchKey(models.Model):
             models.UniqueConstraint(fields=["person", "kind", "key"], name="searchkey_unique"),
         ]
         indexes = [
-            models.Index(fields=["organisation", "kind", "key"], name="searchkey_lookup"),
+            # A key's postings, with the person in the index: a search reads the index alone,
+            # and checks a second key of the same person by one seek (selectors._matching).
+            models.Index(
+                fields=["organisation", "kind", "key", "person"], name="searchkey_postings"
+            ),
             # The network-wide signal looks a key up in every organisation: only its kinds.
             # Queries repeat this exact condition (SQLite uses a partial index only then).
             models.Index(

@@ -113,19 +113,29 @@ INLINE_IDS = 500
 def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any] | list[int]:
     """Ids of the persons having every one of ``keys`` of ``kind``.
 
-    Read at once when they are few (``INLINE_IDS``): a list page runs its search twice (the
-    count and the page), and grouping a common name's postings cost 4–6 ms each time at a
-    million people. Otherwise a subquery, so a search that matches thousands stays one query.
+    The first key's postings are read from the index ``searchkey_postings`` (organisation,
+    kind, key, person) alone; each further key is one seek in the same index per posting
+    (``EXISTS``) — no grouping of every token's postings, which cost 4–6 ms for a common name
+    at a million people. Read at once when they are few (``INLINE_IDS``): a list page runs its
+    search twice (the count and the page). Otherwise a subquery, so a search that matches
+    thousands stays one query.
     """
-    query = (
-        PersonSearchKey.objects.filter(organisation_id=organisation_id, kind=kind, key__in=keys)
-        .values("person_id")
-        .annotate(found=Count("key", distinct=True))
-        .filter(found=len(keys))
-        .values_list("person_id", flat=True)
-    )
-    ids = list(query[: INLINE_IDS + 1])
-    return ids if len(ids) <= INLINE_IDS else query
+    first, *others = sorted(keys)
+    query = PersonSearchKey.objects.filter(organisation_id=organisation_id, kind=kind, key=first)
+    for key in others:
+        query = query.filter(
+            Exists(
+                PersonSearchKey.objects.filter(
+                    organisation_id=organisation_id,
+                    kind=kind,
+                    key=key,
+                    person_id=OuterRef("person_id"),
+                )
+            )
+        )
+    ids_query = query.values_list("person_id", flat=True)
+    ids = list(ids_query[: INLINE_IDS + 1])
+    return ids if len(ids) <= INLINE_IDS else ids_query
 
 
 SEARCH_ORDERINGS: dict[str, tuple[str, ...]] = {

@@ -6,50 +6,26 @@ an organisation is deleted). Every personal-data read writes audit rows, so each
 on the hottest insert of the system: a case-list page writes 50.
 
 The state change is ``db_index=False``; the database change drops the index by the name the
-database reports, so SQLite is not made to rebuild the whole table (what an ``AlterField``
-does there).
+database reports (``core.indexes``), so SQLite is not made to rebuild the whole table (what an
+``AlterField`` does there).
 """
 
 from typing import Any
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from kariya.core.indexes import drop_single_column_indexes, restore_single_column_indexes
 
 FIELDS = ("actor", "organisation")
 
 
-def _single_column_indexes(schema_editor: BaseDatabaseSchemaEditor, table: str, column: str) -> list[str]:
-    with schema_editor.connection.cursor() as cursor:
-        constraints = schema_editor.connection.introspection.get_constraints(cursor, table)
-    return [
-        name
-        for name, info in constraints.items()
-        if info["index"]
-        and not info["unique"]
-        and not info["primary_key"]
-        and info["columns"] == [column]
-    ]
+def drop_indexes(apps: Any, schema_editor: Any) -> None:
+    drop_single_column_indexes(schema_editor, apps.get_model("core", "AuditEvent"), FIELDS)
 
 
-def drop_indexes(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    model = apps.get_model("core", "AuditEvent")
-    table = model._meta.db_table
-    for field_name in FIELDS:
-        column = model._meta.get_field(field_name).column
-        for name in _single_column_indexes(schema_editor, table, column):
-            schema_editor.execute(
-                schema_editor.sql_delete_index
-                % {"table": schema_editor.quote_name(table), "name": schema_editor.quote_name(name)}
-            )
-
-
-def restore_indexes(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    model = apps.get_model("core", "AuditEvent")
-    for field_name in FIELDS:
-        field = model._meta.get_field(field_name)
-        if not _single_column_indexes(schema_editor, model._meta.db_table, field.column):
-            schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+def restore_indexes(apps: Any, schema_editor: Any) -> None:
+    restore_single_column_indexes(schema_editor, apps.get_model("core", "AuditEvent"), FIELDS)
 
 
 class Migration(migrations.Migration):

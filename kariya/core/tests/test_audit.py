@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kariya.core.audit import audit_record
 from kariya.core.models import AppendOnlyError, AuditAction, AuditEvent
+from kariya.people.models import PersonSearchKey
 
 
 def _event(org_world: Any, **kwargs: Any) -> AuditEvent:
@@ -125,40 +126,57 @@ def test_audit_list_query_count_does_not_grow(client: Any, org_a: Any) -> None:
     assert counts[0] == counts[1]
 
 
-def _single_column_indexes(column: str) -> list[str]:
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
-    return [
-        name
-        for name, info in constraints.items()
-        if info["index"] and not info["primary_key"] and info["columns"] == [column]
-    ]
-
-
 @pytest.mark.django_db
-def test_audit_log_keeps_one_index_per_lookup() -> None:
-    """Every read writes audit rows: the log has no index that repeats the leading column of
-    another (core migration 0002), and its migration can restore and drop them again."""
+@pytest.mark.parametrize(
+    ("module", "model", "columns", "composites"),
+    [
+        (
+            "kariya.core.migrations.0002_audit_drop_repeated_indexes",
+            AuditEvent,
+            ("actor_id", "organisation_id"),
+            {
+                "audit_actor_at": ["actor_id", "at"],
+                "audit_org_at": ["organisation_id", "at"],
+            },
+        ),
+        (
+            "kariya.people.migrations.0005_search_key_postings_index",
+            PersonSearchKey,
+            ("person_id", "organisation_id"),
+            {
+                "searchkey_postings": ["organisation_id", "kind", "key", "person_id"],
+                "searchkey_unique": ["person_id", "kind", "key"],
+            },
+        ),
+    ],
+)
+def test_tables_written_on_every_read_or_registration_keep_no_repeated_index(
+    module: str, model: Any, columns: tuple[str, ...], composites: dict[str, list[str]]
+) -> None:
+    """The audit log (every read writes to it) and the search keys (16 a person) have no
+    single-column index that repeats the leading column of a composite one; their migrations
+    (``core.indexes``) can restore and drop those indexes again."""
     from importlib import import_module
 
     from django.apps import apps
 
-    migration = import_module("kariya.core.migrations.0002_audit_drop_repeated_indexes")
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
-    composite = {name: info["columns"] for name, info in constraints.items()}
-    assert composite["audit_actor_at"] == ["actor_id", "at"]
-    assert composite["audit_org_at"] == ["organisation_id", "at"]
-    assert _single_column_indexes("actor_id") == []
-    assert _single_column_indexes("organisation_id") == []
-    assert _single_column_indexes("at") != []  # the platform-wide log, newest first
+    from kariya.core.indexes import single_column_indexes
 
+    table = model._meta.db_table
+    editor = connection.schema_editor(atomic=False)
+
+    def found() -> dict[str, int]:
+        return {c: len(single_column_indexes(editor, table, c)) for c in columns}
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    for name, wanted in composites.items():
+        assert constraints[name]["columns"] == wanted
+    assert found() == dict.fromkeys(columns, 0)
     # Not entered: SQLite refuses a schema editor inside the test's transaction, and these
     # functions only run statements.
-    editor = connection.schema_editor(atomic=False)
+    migration = import_module(module)
     migration.restore_indexes(apps, editor)
-    assert len(_single_column_indexes("actor_id")) == 1
-    assert len(_single_column_indexes("organisation_id")) == 1
+    assert found() == dict.fromkeys(columns, 1)
     migration.drop_indexes(apps, editor)
-    assert _single_column_indexes("actor_id") == []
-    assert _single_column_indexes("organisation_id") == []
+    assert found() == dict.fromkeys(columns, 0)
