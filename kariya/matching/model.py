@@ -176,6 +176,36 @@ def estimate_m(
     return m, lam, iterations
 
 
+def estimate_lambda(
+    gamma: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    used: list[bool],
+    max_iter: int = 200,
+    tol: float = 1e-7,
+) -> float:
+    """The share of matches among ``gamma``'s pairs by EM with m and u fixed (fields ``used``)."""
+    levels, counts = patterns(gamma)
+    if not len(levels):
+        return 0.0
+    index = levels.astype(np.int64) + 1
+    log_m, log_u = _log_table(m), _log_table(u)
+    weight = np.zeros(len(levels))
+    for k in range(len(FIELD_SPECS)):
+        if used[k]:
+            weight += log_m[k][index[:, k]] - log_u[k][index[:, k]]
+    total = counts.sum()
+    lam = 0.1
+    for _ in range(max_iter):
+        p = 1.0 / (1.0 + np.exp(-(weight + np.log(lam / (1 - lam)))))
+        new_lam = float(np.clip((counts * p).sum() / total, 1e-12, 1 - 1e-9))
+        if abs(new_lam - lam) < tol * max(lam, 1e-6):
+            lam = new_lam
+            break
+        lam = new_lam
+    return lam
+
+
 # Upper bounds on m of the "different" level, where EM cannot tell a person from a same-named
 # sibling sharing the household's phone, father and origin (conditional independence fails
 # there): a birth year more than two years off is rare for the same person.
@@ -210,10 +240,16 @@ def estimate(
     sessions: list[tuple[np.ndarray, list[bool], int]],
     gamma_random: np.ndarray,
     n_records: int,
+    prior_sample: tuple[np.ndarray, int] | None = None,
 ) -> FellegiSunter:
     """u from random pairs; m from EM sessions (pairs, fields used, how many pairs the
     session's rule gives in all) averaged per field; the prior λ (two random records match)
-    from the matches the first session expects among all its rule's pairs."""
+    from the matches the first session expects among all its rule's pairs.
+
+    ``prior_sample`` (levels of pairs drawn uniformly from *all* the first rule's pairs, and
+    their number): the first session's blocks are capped, and at a million records the common
+    names' blocks — where many true pairs are — exceed the cap, so the matches expected there
+    are counted from this sample instead (λ by EM with the final m and u fixed)."""
     r_levels, r_counts = patterns(gamma_random)
     u = level_frequencies(r_levels, r_counts)
     collected: list[list[np.ndarray]] = [[] for _ in FIELD_SPECS]
@@ -239,6 +275,10 @@ def estimate(
     for name, ceiling in M_DIFFERENT_CEILING.items():
         k = FIELD_NAMES.index(name)
         m_final[k] = _cap_first(m_final[k], ceiling)
+    if prior_sample is not None and len(prior_sample[0]) and sessions:
+        gamma_all, size_all = prior_sample
+        lam_all = estimate_lambda(gamma_all, m_final, u, sessions[0][1])
+        expected_matches = lam_all * size_all / FIRST_SESSION_RECALL
     all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
     return FellegiSunter(
