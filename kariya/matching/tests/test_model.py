@@ -10,7 +10,7 @@ import pytest
 from kariya.matching import synthetic
 from kariya.matching.blocking import sample_pairs_in_blocks
 from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS
-from kariya.matching.engine import Matcher, dedupe
+from kariya.matching.engine import Matcher, Pairs, dedupe, transitive_pairs
 from kariya.matching.index import MatchIndex
 from kariya.matching.model import estimate_lambda, estimate_m, level_frequencies, patterns
 from kariya.matching.records import Encoder, normalise_phone, parse_date
@@ -118,6 +118,29 @@ def test_pairs_sampled_from_blocks_of_any_size_share_their_key() -> None:
     # uniform over pairs: the 300-record block holds nearly all of them
     assert (keys[i] == 9).mean() > 0.99
     assert sample_pairs_in_blocks(np.array([1, 2, -1]), 10, np.random.default_rng(0))[2] == 0
+
+
+def test_two_strong_links_imply_the_third_pair() -> None:
+    # 0–1 and 1–2 strong: 0–2 implied at 0.9 + 0.8 − 1 = 0.7; 3–4 and 4–5 too weak together
+    # (0.6 + 0.5 − 1 < 0.4); 6–7, 7–8 imply 6–8 at 0.9, above its own score of 0.5.
+    left = np.array([0, 1, 3, 4, 6, 7, 6])
+    right = np.array([1, 2, 4, 5, 7, 8, 8])
+    score = np.array([0.9, 0.8, 0.6, 0.5, 0.95, 0.95, 0.5])
+    out = transitive_pairs(Pairs(left, right, score), 0.4, 9)
+    found = {
+        (a, b): round(s, 6)
+        for a, b, s in zip(out.left.tolist(), out.right.tolist(), out.score.tolist(), strict=True)
+    }
+    assert found == {
+        (0, 1): 0.9,
+        (1, 2): 0.8,
+        (0, 2): 0.7,
+        (3, 4): 0.6,
+        (4, 5): 0.5,
+        (6, 7): 0.95,
+        (7, 8): 0.95,
+        (6, 8): 0.9,
+    }
 
 
 def test_patterns_count_pairs() -> None:
