@@ -15,7 +15,7 @@ from kariya.matching.blocking import (
     sample_pairs_in_blocks,
     sex_date_key,
 )
-from kariya.matching.compare import FIELD_SPECS, TF_FIELDS, _birth, _equal, compare
+from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS, TF_FIELDS, _birth, _equal, compare
 from kariya.matching.model import FellegiSunter, estimate
 from kariya.matching.names import VariantDictionary
 from kariya.matching.records import Encoded, Encoder
@@ -96,8 +96,10 @@ class Matcher:
             self._candidates = candidate_pairs(self.data, self.cap)
         return self._candidates
 
-    def compare(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return compare(self.encoder, self.data, i, self.data, j)
+    def compare(
+        self, i: np.ndarray, j: np.ndarray, names: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return compare(self.encoder, self.data, i, self.data, j, names=names)
 
     def fit(self, seed: int = 0, progress: Progress = _silent) -> FellegiSunter:
         """Estimate the model on this data set: u from random pairs, m by EM in two sessions
@@ -120,14 +122,15 @@ class Matcher:
             if size > TRAINING_PAIRS:
                 pick = rng.choice(size, TRAINING_PAIRS, replace=False)
                 i, j = i[pick], j[pick]
-            gamma, _exact = self.compare(i, j)
             used = [spec.name in estimated for spec in FIELD_SPECS]
+            # the names, the costly comparisons, only if this session estimates them
+            gamma, _exact = self.compare(i, j, names=any(used[FIELD_INDEX[f]] for f in TF_FIELDS))
             sessions.append((gamma, used, size))
             progress("train", 1 + len(sessions), 4)
         si, sj, total = sample_pairs_in_blocks(
             TRAINING_SESSIONS[0][0](self.data), TRAINING_PAIRS, rng
         )
-        prior_gamma, _ = self.compare(si, sj)
+        prior_gamma, _ = self.compare(si, sj, names=False)
         model = estimate(sessions, random_gamma, n, prior_sample=(prior_gamma, total))
         self._term_frequencies(model)
         self.model = model
