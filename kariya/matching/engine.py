@@ -16,7 +16,7 @@ from kariya.matching.blocking import (
     sex_date_key,
 )
 from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS, TF_FIELDS, _birth, _equal, compare
-from kariya.matching.model import FellegiSunter, estimate
+from kariya.matching.model import FellegiSunter, estimate, full_name_key
 from kariya.matching.names import VariantDictionary
 from kariya.matching.records import Encoded, Encoder
 
@@ -155,6 +155,15 @@ class Matcher:
             model.tf_floor[name] = 1.0 / len(values)
             present = table[table > 0]
             model.tf_typical[name] = float(np.exp((present * np.log(present)).sum()))
+        both = (d.given >= 0) & (d.family >= 0)
+        if both.any():
+            keys, counts = np.unique(
+                full_name_key(d.given[both], d.family[both]), return_counts=True
+            )
+            freq = counts / both.sum()
+            model.full_name_keys, model.full_name_freq = keys, freq
+            model.full_name_floor = 1.0 / both.sum()
+            model.full_name_typical = float(np.exp((freq * np.log(freq)).sum()))
 
     def _optimistic_log_odds(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """An upper bound of each pair's log odds from equality tests only (no string

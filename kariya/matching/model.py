@@ -75,6 +75,12 @@ class FellegiSunter:
     tf_typical: dict[str, float] = field(default_factory=dict)
     tf_floor: dict[str, float] = field(default_factory=dict)
     expected_matches: float = 0.0
+    # the same for the full name: (smaller, larger) name code pairs as sorted int64 keys
+    # (``full_name_key``), their frequencies, typical value and floor
+    full_name_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    full_name_freq: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    full_name_typical: float = 0.0
+    full_name_floor: float = 0.0
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
@@ -106,7 +112,29 @@ class FellegiSunter:
             if name != "given_name":
                 upper[~given_agrees[rows]] = TF_BONUS_SHARED
             adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_MALUS, upper)
+        if len(self.full_name_keys):
+            self._full_name_adjustment(exact, adj)
         return adj
+
+    def _full_name_adjustment(self, exact: np.ndarray, adj: np.ndarray) -> None:
+        """Where both names agree exactly: the mean of the two names' adjustments summed (as if
+        independent) and the full name's own (its frequency as a pair), put on the given name.
+        Names go together within a language group — "Moussa Mahamadou" is commoner than its
+        two names' frequencies multiplied — while a rare pair's frequency, counted on a
+        record or two, is noisy: the mean of the two log-frequencies shrinks one to the other.
+        (Measured on the benchmark generator, seed 1, with the transitive pairs at 0.4: F1 20k
+        0.899 -> 0.901, 100k 0.861 -> 0.864; the full name's adjustment alone: worse.)"""
+        both = np.flatnonzero((exact[:, 0] >= 0) & (exact[:, 1] >= 0))
+        if not len(both):
+            return
+        keys = full_name_key(exact[both, 0], exact[both, 1])
+        keys_known, freq_known = self.full_name_keys, self.full_name_freq
+        pos = np.minimum(np.searchsorted(keys_known, keys), len(keys_known) - 1)
+        freq = np.where(keys_known[pos] == keys, freq_known[pos], self.full_name_floor)
+        freq = np.maximum(freq, self.full_name_floor)
+        joint = np.clip(np.log(self.full_name_typical / freq), -TF_MALUS, TF_CLIP)
+        adj[both, 0] = 0.5 * (joint + adj[both, 0] + adj[both, 1])
+        adj[both, 1] = 0.0
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
         """Per pair and field, the weight (log Bayes factor) of its level, TF included."""
@@ -136,6 +164,12 @@ class FellegiSunter:
 
 
 FIELD_NAMES = [spec.name for spec in FIELD_SPECS]
+
+
+def full_name_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per pair of name codes, whatever their order (given and family swapped)."""
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    return np.minimum(a, b) * np.int64(1 << 31) + np.maximum(a, b)
 
 
 def estimate_m(

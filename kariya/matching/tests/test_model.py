@@ -9,10 +9,17 @@ import pytest
 
 from kariya.matching import synthetic
 from kariya.matching.blocking import sample_pairs_in_blocks
-from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS
+from kariya.matching.compare import FIELD_INDEX, FIELD_SPECS, TF_FIELDS
 from kariya.matching.engine import Matcher, Pairs, dedupe, transitive_pairs
 from kariya.matching.index import MatchIndex
-from kariya.matching.model import estimate_lambda, estimate_m, level_frequencies, patterns
+from kariya.matching.model import (
+    FellegiSunter,
+    estimate_lambda,
+    estimate_m,
+    full_name_key,
+    level_frequencies,
+    patterns,
+)
 from kariya.matching.records import Encoder, normalise_phone, parse_date
 from kariya.matching.tests.people import f1, people, true_pairs
 
@@ -199,6 +206,24 @@ def test_common_names_weigh_less_than_rare_ones(fitted: Matcher) -> None:
     rare = int(np.flatnonzero(table == table[table > 0].min())[0])
     adj = model.tf_adjustment(np.array([[common, -1, -1], [rare, -1, -1]]))
     assert adj[0, 0] < adj[1, 0]
+
+
+def test_a_full_name_common_as_a_pair_weighs_less_than_a_rare_pairing() -> None:
+    # names 0 and 1 are each as common as 2 and 3; 0+1 is a usual pairing, 2+3 a rare one
+    table = np.array([0.25, 0.25, 0.25, 0.25])
+    model = FellegiSunter(m=[], u=[], lam=0.01)
+    for name in TF_FIELDS:
+        model.tf[name], model.tf_floor[name], model.tf_typical[name] = table, 0.01, 0.25
+    model.full_name_keys = np.sort(full_name_key(np.array([0, 2]), np.array([1, 3])))
+    model.full_name_freq = np.array([0.4, 0.01])  # key order: (0, 1) then (2, 3)
+    model.full_name_floor, model.full_name_typical = 0.01, 0.1
+    exact = np.array([[0, 1, -1], [3, 2, -1], [0, -1, -1]], dtype=np.int32)
+    adj = model.tf_adjustment(exact)
+    usual, rare = adj[0, 0] + adj[0, 1], adj[1, 0] + adj[1, 1]
+    assert usual < 0 < rare
+    # the mean of the two estimates: independent names (0 here) and the pair's own
+    assert rare == pytest.approx(0.5 * np.log(0.1 / 0.01))
+    assert adj[2, 0] == 0.0  # one name only: its own frequency (typical here)
 
 
 def test_batch_matching_reaches_f1(rows: list[dict[str, str]]) -> None:
