@@ -302,7 +302,9 @@ def find_pairs(registry: Registry, *, threshold: float, progress: Progress = _si
 
     progress(RunStage.TRAINING, 0, 4)
     matcher.fit(progress=engine_progress)
-    found = matcher.dedupe(threshold, progress=engine_progress)
+    # Without the pairs implied by two others (``transitive``): every proposed pair must stand on
+    # its own comparison, since the reviewer decides on the reasons shown for it.
+    found = matcher.dedupe(threshold, progress=engine_progress, transitive=False)
     compared = len(matcher.candidates()[0])
     return Found(
         _pairs(matcher, registry, found.left, found.right, found.score), compared, METHOD_MODEL

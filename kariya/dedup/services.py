@@ -736,7 +736,7 @@ def registry_deduplicate_start(*, actor: User, threshold: float | None = None) -
     Only a holder of ``dedup.review``. One queued or running run per organisation: a second is
     refused (``ValidationError``, code ``already_running``; the partial unique constraint
     ``dedup_run_one_active`` holds it against a race). A run silent for ``STALE_AFTER`` is
-    marked interrupted first. ``threshold`` (default: the engine's, 0.8) must be in (0, 1).
+    marked interrupted first. ``threshold`` (default: the engine's, 0.4) must be in (0, 1).
     Audited: ``create`` on the run.
     """
     if not actor_can(actor, REVIEW) or actor.organisation_id is None:

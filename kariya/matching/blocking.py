@@ -128,6 +128,33 @@ def pairs_in_blocks(
     return np.minimum(x, y).astype(np.int64), np.maximum(x, y).astype(np.int64)
 
 
+def sample_pairs_in_blocks(
+    keys: np.ndarray, k: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Up to ``k`` pairs drawn uniformly (with replacement) from all pairs of records sharing a
+    key, whatever the size of their block, and how many such pairs there are in all."""
+    idx = np.flatnonzero(keys >= 0)
+    order = idx[np.argsort(keys[idx], kind="stable")]
+    empty = np.zeros(0, dtype=np.int64)
+    if len(order) < 2:
+        return empty, empty, 0
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)]).astype(np.int64)
+    pairs = sizes * (sizes - 1) // 2
+    total = int(pairs.sum())
+    if total == 0:
+        return empty, empty, 0
+    cumulative = np.cumsum(pairs)
+    draw = rng.integers(0, total, min(k, total))
+    block = np.searchsorted(cumulative, draw, side="right")
+    size = sizes[block]
+    a = rng.integers(0, size)
+    b = (a + rng.integers(1, size)) % size  # another member of the same block
+    x, y = order[starts[block] + a], order[starts[block] + b]
+    return np.minimum(x, y).astype(np.int64), np.maximum(x, y).astype(np.int64), total
+
+
 def candidate_pairs(
     e: Encoded, cap: int = DEFAULT_CAP, rules: tuple[Rule, ...] = RULES
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -136,26 +136,26 @@ def _birth(ly: np.ndarray, ld: np.ndarray, ry: np.ndarray, rd: np.ndarray) -> np
     return out
 
 
-def compare(
+def _strings(encoder: Encoder, vocab: str, encoded: Encoded) -> Callable[[int], str]:
+    base = encoder.vocabs[vocab].strings
+    extra = encoded.extra.get(vocab, {})
+    size = len(base)
+    return lambda c: base[c] if c < size else extra[c]
+
+
+def _compare_names(
     encoder: Encoder,
     left: Encoded,
     li: np.ndarray,
     right: Encoded,
     ri: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Levels (pairs × fields, int8) and, per name field, the left value's code where the two
-    agree exactly (for the frequency adjustment; -1 elsewhere)."""
+    gamma: np.ndarray,
+    exact: np.ndarray,
+) -> None:
+    """Fills the given, family and father's name levels of ``gamma`` and ``exact``."""
     symmetric = left is right
     n = len(li)
-    gamma = np.empty((n, len(FIELD_SPECS)), dtype=np.int8)
-
-    def strings(vocab: str, encoded: Encoded) -> Callable[[int], str]:
-        base = encoder.vocabs[vocab].strings
-        extra = encoded.extra.get(vocab, {})
-        size = len(base)
-        return lambda c: base[c] if c < size else extra[c]
-
-    names_l, names_r = strings("name", left), strings("name", right)
+    names_l, names_r = _strings(encoder, "name", left), _strings(encoder, "name", right)
     jw = distance.JaroWinkler.normalized_similarity
     name_t = (0.80, 0.90)
 
@@ -178,10 +178,35 @@ def compare(
     gamma[maybe[chosen], 1] = fg[chosen]
     lfa, rfa = left.father[li], right.father[ri]
     gamma[:, 2] = name_levels(lfa, rfa)
+    exact[:, 0] = np.where(gamma[:, 0] == top, lg, -1)
+    exact[:, 1] = np.where(gamma[:, 1] == top, lf, -1)
+    exact[:, 2] = np.where(gamma[:, 2] == top, lfa, -1)
+
+
+def compare(
+    encoder: Encoder,
+    left: Encoded,
+    li: np.ndarray,
+    right: Encoded,
+    ri: np.ndarray,
+    names: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels (pairs × fields, int8) and, per name field, the left value's code where the two
+    agree exactly (for the frequency adjustment; -1 elsewhere). Without ``names`` the three
+    name fields — most of the cost — are left empty (-1)."""
+    symmetric = left is right
+    n = len(li)
+    gamma = np.empty((n, len(FIELD_SPECS)), dtype=np.int8)
+    exact = np.full((n, len(TF_FIELDS)), -1, dtype=np.int32)
+    if names:
+        _compare_names(encoder, left, li, right, ri, gamma, exact)
+    else:
+        gamma[:, :3] = -1
+    jw = distance.JaroWinkler.normalized_similarity
     gamma[:, 3] = _equal(left.sex[li], right.sex[ri], missing=0)
     gamma[:, 4] = _birth(left.year[li], left.date[li], right.year[ri], right.date[ri])
     gamma[:, 5] = _equal(left.nationality[li], right.nationality[ri])
-    text_l, text_r = strings("text", left), strings("text", right)
+    text_l, text_r = _strings(encoder, "text", left), _strings(encoder, "text", right)
     gamma[:, 6] = _levels_from_similarity(
         left.origin[li], right.origin[ri], (0.88,), text_l, text_r, jw, symmetric
     )
@@ -195,7 +220,7 @@ def compare(
         symmetric,
     )
     gamma[:, 8] = _equal(left.phone[li], right.phone[ri])
-    doc_l, doc_r = strings("document", left), strings("document", right)
+    doc_l, doc_r = _strings(encoder, "document", left), _strings(encoder, "document", right)
     gamma[:, 9] = _levels_from_similarity(
         left.document[li],
         right.document[ri],
@@ -205,8 +230,4 @@ def compare(
         distance.Levenshtein.normalized_similarity,
         symmetric,
     )
-    exact = np.full((n, len(TF_FIELDS)), -1, dtype=np.int32)
-    exact[:, 0] = np.where(gamma[:, 0] == top, lg, -1)
-    exact[:, 1] = np.where(gamma[:, 1] == top, lf, -1)
-    exact[:, 2] = np.where(gamma[:, 2] == top, lfa, -1)
     return gamma, exact

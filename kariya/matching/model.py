@@ -75,6 +75,12 @@ class FellegiSunter:
     tf_typical: dict[str, float] = field(default_factory=dict)
     tf_floor: dict[str, float] = field(default_factory=dict)
     expected_matches: float = 0.0
+    # the same for the full name: (smaller, larger) name code pairs as sorted int64 keys
+    # (``full_name_key``), their frequencies, typical value and floor
+    full_name_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    full_name_freq: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    full_name_typical: float = 0.0
+    full_name_floor: float = 0.0
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
@@ -106,7 +112,29 @@ class FellegiSunter:
             if name != "given_name":
                 upper[~given_agrees[rows]] = TF_BONUS_SHARED
             adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_MALUS, upper)
+        if len(self.full_name_keys):
+            self._full_name_adjustment(exact, adj)
         return adj
+
+    def _full_name_adjustment(self, exact: np.ndarray, adj: np.ndarray) -> None:
+        """Where both names agree exactly: the mean of the two names' adjustments summed (as if
+        independent) and the full name's own (its frequency as a pair), put on the given name.
+        Names go together within a language group — "Moussa Mahamadou" is commoner than its
+        two names' frequencies multiplied — while a rare pair's frequency, counted on a
+        record or two, is noisy: the mean of the two log-frequencies shrinks one to the other.
+        (Measured on the benchmark generator, seed 1, with the transitive pairs at 0.4: F1 20k
+        0.899 -> 0.901, 100k 0.861 -> 0.864; the full name's adjustment alone: worse.)"""
+        both = np.flatnonzero((exact[:, 0] >= 0) & (exact[:, 1] >= 0))
+        if not len(both):
+            return
+        keys = full_name_key(exact[both, 0], exact[both, 1])
+        keys_known, freq_known = self.full_name_keys, self.full_name_freq
+        pos = np.minimum(np.searchsorted(keys_known, keys), len(keys_known) - 1)
+        freq = np.where(keys_known[pos] == keys, freq_known[pos], self.full_name_floor)
+        freq = np.maximum(freq, self.full_name_floor)
+        joint = np.clip(np.log(self.full_name_typical / freq), -TF_MALUS, TF_CLIP)
+        adj[both, 0] = 0.5 * (joint + adj[both, 0] + adj[both, 1])
+        adj[both, 1] = 0.0
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
         """Per pair and field, the weight (log Bayes factor) of its level, TF included."""
@@ -136,6 +164,12 @@ class FellegiSunter:
 
 
 FIELD_NAMES = [spec.name for spec in FIELD_SPECS]
+
+
+def full_name_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per pair of name codes, whatever their order (given and family swapped)."""
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    return np.minimum(a, b) * np.int64(1 << 31) + np.maximum(a, b)
 
 
 def estimate_m(
@@ -176,6 +210,36 @@ def estimate_m(
     return m, lam, iterations
 
 
+def estimate_lambda(
+    gamma: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    used: list[bool],
+    max_iter: int = 200,
+    tol: float = 1e-7,
+) -> float:
+    """The share of matches among ``gamma``'s pairs by EM with m and u fixed (fields ``used``)."""
+    levels, counts = patterns(gamma)
+    if not len(levels):
+        return 0.0
+    index = levels.astype(np.int64) + 1
+    log_m, log_u = _log_table(m), _log_table(u)
+    weight = np.zeros(len(levels))
+    for k in range(len(FIELD_SPECS)):
+        if used[k]:
+            weight += log_m[k][index[:, k]] - log_u[k][index[:, k]]
+    total = counts.sum()
+    lam = 0.1
+    for _ in range(max_iter):
+        p = 1.0 / (1.0 + np.exp(-(weight + np.log(lam / (1 - lam)))))
+        new_lam = float(np.clip((counts * p).sum() / total, 1e-12, 1 - 1e-9))
+        if abs(new_lam - lam) < tol * max(lam, 1e-6):
+            lam = new_lam
+            break
+        lam = new_lam
+    return lam
+
+
 # Upper bounds on m of the "different" level, where EM cannot tell a person from a same-named
 # sibling sharing the household's phone, father and origin (conditional independence fails
 # there): a birth year more than two years off is rare for the same person.
@@ -210,10 +274,16 @@ def estimate(
     sessions: list[tuple[np.ndarray, list[bool], int]],
     gamma_random: np.ndarray,
     n_records: int,
+    prior_sample: tuple[np.ndarray, int] | None = None,
 ) -> FellegiSunter:
     """u from random pairs; m from EM sessions (pairs, fields used, how many pairs the
     session's rule gives in all) averaged per field; the prior λ (two random records match)
-    from the matches the first session expects among all its rule's pairs."""
+    from the matches the first session expects among all its rule's pairs.
+
+    ``prior_sample`` (levels of pairs drawn uniformly from *all* the first rule's pairs, and
+    their number): the first session's blocks are capped, and at a million records the common
+    names' blocks — where many true pairs are — exceed the cap, so the matches expected there
+    are counted from this sample instead (λ by EM with the final m and u fixed)."""
     r_levels, r_counts = patterns(gamma_random)
     u = level_frequencies(r_levels, r_counts)
     collected: list[list[np.ndarray]] = [[] for _ in FIELD_SPECS]
@@ -239,6 +309,10 @@ def estimate(
     for name, ceiling in M_DIFFERENT_CEILING.items():
         k = FIELD_NAMES.index(name)
         m_final[k] = _cap_first(m_final[k], ceiling)
+    if prior_sample is not None and len(prior_sample[0]) and sessions:
+        gamma_all, size_all = prior_sample
+        lam_all = estimate_lambda(gamma_all, m_final, u, sessions[0][1])
+        expected_matches = lam_all * size_all / FIRST_SESSION_RECALL
     all_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     lam = float(np.clip(expected_matches / all_pairs, 1e-12, 0.5))
     return FellegiSunter(

@@ -30,6 +30,7 @@ from kariya.dedup.models import (
 )
 from kariya.demo import names as demo_names
 from kariya.demo.population import Reference, draw_person
+from kariya.matching.engine import DEFAULT_THRESHOLD
 from kariya.people import services as people_services
 from kariya.people.factories import office_of, register
 from kariya.people.models import Identity, Person
@@ -108,7 +109,7 @@ def test_start_queues_a_run_audited_and_hands_the_task_its_id_only(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = services.registry_deduplicate_start(actor=org_a["supervisor"])
     assert run.status == RunStatus.QUEUED and run.stage == RunStage.WAITING
-    assert run.threshold == 0.8 and run.started_by == org_a["supervisor"]
+    assert run.threshold == DEFAULT_THRESHOLD and run.started_by == org_a["supervisor"]
     assert len(callbacks) == 1  # the task is enqueued only once the run is committed
     event = AuditEvent.objects.get(object_type="dedup.deduprun", action="create")
     assert event.object_id == str(run.public_id) and event.actor == org_a["supervisor"]
