@@ -173,6 +173,7 @@ class CaseSearchForm(Form):
         *args: Any,
         identity: bool,
         caseworkers: Any = None,
+        organisation_id: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -180,23 +181,33 @@ class CaseSearchForm(Form):
             for name in ("name", "phone", "document"):
                 del self.fields[name]
         self.caseworkers = caseworkers
+        language = (translation.get_language() or "fr")[:2]
         if caseworkers is None:
             del self.fields["caseworker"]
         else:
             worker: Any = self.fields["caseworker"]
-            worker.choices = ReadyChoices(
-                [
-                    ("", _("All")),
-                    *(
-                        (str(public_id), f"{first} {last}".strip() or username)
-                        for public_id, first, last, username in caseworkers.values_list(
-                            "public_id", "first_name", "last_name", "username"
-                        )
-                    ),
-                ]
+
+            # Kept a minute per organisation and language (core.memo), forgotten when a user
+            # or a role is saved; the chosen one is read from the database (clean_caseworker).
+            def choices() -> ReadyChoices:
+                return ReadyChoices(
+                    [
+                        ("", _("All")),
+                        *(
+                            (str(public_id), f"{first} {last}".strip() or username)
+                            for public_id, first, last, username in caseworkers.values_list(
+                                "public_id", "first_name", "last_name", "username"
+                            )
+                        ),
+                    ]
+                )
+
+            worker.choices = (
+                memo.reference(("caseworker_choices", organisation_id, language), choices)
+                if organisation_id is not None
+                else choices()
             )
         need: Any = self.fields["specific_need"]
-        language = (translation.get_language() or "fr")[:2]
         need.choices = memo.reference(
             ("specific_need_choices", language),
             lambda: ReadyChoices([("", _("All")), *_needs()]),

@@ -122,7 +122,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         selectors.organisation_caseworkers(actor) if access.can(actor, access.VIEW_ALL) else None
     )
     data, page_number = search_data(request, IDENTITY_FILTERS)
-    form = forms.CaseSearchForm(data, identity=identity, caseworkers=caseworkers)
+    form = forms.CaseSearchForm(
+        data, identity=identity, caseworkers=caseworkers, organisation_id=actor.organisation_id
+    )
     filters: dict[str, Any] = {}
     criteria: list[str] = []
     if form.is_bound and form.is_valid():
@@ -156,13 +158,14 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     )
     paginator = CappedPaginator(cast(Any, ids), PAGE_SIZE, page_number=page_number)
     page = paginator.get_page(page_number)
-    rows = selectors.cases_by_ids(actor, list(page.object_list), only=selectors.LIST_FIELDS)
+    rows = selectors.cases_by_ids(
+        actor, list(page.object_list), only=selectors.LIST_FIELDS, with_overdue=True
+    )
     if criteria:
         people_access.identity_search_record(actor, criteria=criteria)
-    overdue = selectors.cases_overdue([c.pk for c in rows])
     names = people_access.identities_for_list(actor, [c.person for c in rows], names_only=True)
     shown = [
-        {"case": c, "overdue": c.pk in overdue, "name": _full_name(names.get(c.person_id))}
+        {"case": c, "overdue": c.overdue, "name": _full_name(names.get(c.person_id))}  # type: ignore[attr-defined]
         for c in rows
     ]
     context = {

@@ -5,11 +5,12 @@ field machinery (``pre_save``, ``get_db_prep_save``, descriptor checks). For an 
 people that is about 30,000 instances and most of the import's time. ``insert_rows`` takes
 plain dicts keyed by attribute name (``person_id``, not ``person``), fills in the fields'
 defaults, prepares only the values whose database form differs from their Python form
-(dates and times, UUIDs, JSON, encrypted text…), and sends multi-row ``INSERT`` statements.
+(dates and times, UUIDs, JSON, encrypted text…), and sends multi-row ``INSERT`` statements
+(``COPY`` on PostgreSQL from ``COPY_MIN_ROWS`` rows).
 
 It is for the bulk services only, inside their transaction and after their validation: it
 skips model validation, signals and ``save()`` like ``bulk_create`` does. It works on SQLite
-and PostgreSQL (``COPY`` there, with keys drawn from the table's sequence).
+and PostgreSQL (``COPY`` there for large batches, with keys drawn from the table's sequence).
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ _PLAIN_TYPES = frozenset(
 
 _AUTO = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
 
+# Fields whose database value is a pure function of a hashable value, and whose values repeat
+# within a batch: each distinct value is converted once.
+_REPEATED_TYPES = frozenset(
+    {"DateTimeField", "DateField", "TimeField", "GenericIPAddressField", "DecimalField"}
+)
+
+COPY_MIN_ROWS = 500
+"""From this many rows, PostgreSQL gets ``COPY`` (several times faster for thousands of rows);
+below, one multi-row ``INSERT``: ``COPY`` costs three round trips (start, data, end), which
+showed on the 50 audit rows every list page writes."""
+
 Row = Mapping[str, Any]
 
 
@@ -61,24 +73,33 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[list
         if connection.features.has_native_uuid_field:
             return _same
         return lambda values: [None if v is None else v.hex for v in values]
-    elif kind in {"DateTimeField", "DateField"}:
-        # Rows of one batch share a handful of timestamps: convert each once.
-
-        def dates(values: list[Any]) -> list[Any]:
-            done: dict[Any, Any] = {}
-            out = []
-            for value in values:
-                if value not in done:
-                    done[value] = (
-                        None if value is None else field.get_db_prep_save(value, connection)
-                    )
-                out.append(done[value])
-            return out
-
-        return dates
+    elif kind in _REPEATED_TYPES and type(field).get_db_prep_save is models.Field.get_db_prep_save:
+        return _once_each(field, connection)
+    # Anything else value by value: a conversion may not be a pure function of the value (an
+    # encrypted text gets a fresh nonce each time; equal texts must not look equal).
     return lambda values: [
         None if v is None else field.get_db_prep_save(v, connection) for v in values
     ]
+
+
+def _once_each(field: models.Field[Any, Any], connection: Any) -> Callable[[list[Any]], list[Any]]:
+    """Rows of one batch share a handful of values (timestamps; the reader's IP address on the
+    50 audit rows of a list page, validated octet by octet each time): convert each once."""
+
+    def once_each(values: list[Any]) -> list[Any]:
+        done: dict[Any, Any] = {}
+        out = []
+        for value in values:
+            try:
+                converted = done[value]
+            except KeyError:
+                converted = done[value] = (
+                    None if value is None else field.get_db_prep_save(value, connection)
+                )
+            out.append(converted)
+        return out
+
+    return once_each
 
 
 def _same(values: list[Any]) -> list[Any]:
@@ -125,7 +146,7 @@ def insert_rows(
     fields = [f for f in model._meta.concrete_fields if f.get_internal_type() not in _AUTO]
     columns = [_converter(f, connection)(_column(model, f, rows)) for f in fields]
     records = list(zip(*columns, strict=True))
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(records) >= COPY_MIN_ROWS:
         return _copy_rows(connection, model, fields, records, returning=returning)
     quote = connection.ops.quote_name
     names = ", ".join(quote(str(f.column)) for f in fields)

@@ -857,3 +857,24 @@ def test_a_long_case_list_says_more_than_instead_of_counting_every_case(
     for sort in ("priority", "status"):
         html = client.get(f"/cases/?sort={sort}").content.decode()
         assert "More than 4 cases" in html, sort
+
+
+def test_case_list_marks_exactly_the_cases_with_something_overdue(client: Any, org_a: Any) -> None:
+    actor = org_a["caseworker"]
+    cases = {name: open_case(actor) for name in ("action", "visit", "future", "done", "none")}
+    goal = services.case_plan_goal_add(actor=actor, case=cases["action"], description="But")
+    services.case_plan_action_add(actor=actor, goal=goal, description="A", due_on=TODAY - DAY)
+    services.follow_up_schedule(actor=actor, case=cases["visit"], due_on=TODAY - DAY)
+    goal = services.case_plan_goal_add(actor=actor, case=cases["future"], description="But")
+    services.case_plan_action_add(actor=actor, goal=goal, description="A", due_on=TODAY + DAY)
+    services.follow_up_schedule(actor=actor, case=cases["future"], due_on=TODAY + DAY)
+    goal = services.case_plan_goal_add(actor=actor, case=cases["done"], description="But")
+    done = services.case_plan_action_add(
+        actor=actor, goal=goal, description="A", due_on=TODAY - DAY
+    )
+    services.case_plan_action_complete(actor=actor, action=done)
+    client.force_login(actor)
+    rows = client.get("/cases/").context["rows"]
+    marked = {r["case"].pk for r in rows if r["overdue"]}
+    assert marked == {cases["action"].pk, cases["visit"].pk}
+    assert len(rows) == 5

@@ -102,3 +102,56 @@ def test_many_to_many_rows(org_a: Any) -> None:
 def test_no_rows_no_statement(db: Any, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(0):
         assert insert_rows(AuditEvent, [], returning=True) == []
+
+
+@pytest.mark.parametrize("count", [3, 600])
+def test_small_and_large_batches_read_back_and_equal_texts_stay_unlinkable(
+    org_a: Any, count: int
+) -> None:
+    """Below ``COPY_MIN_ROWS`` rows one ``INSERT`` (PostgreSQL: ``COPY`` above); repeated
+    values (a time, an IP address) are converted once, but equal notes are encrypted each with
+    its own nonce, so the stored texts do not show which rows say the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    from kariya.core import bulk
+
+    actor = org_a["caseworker"]
+    case = case_factories.open_case(actor)
+    service_type = Code.objects.filter(list="service_type").first()
+    assert service_type is not None
+    at = timezone.now()
+    rows = [
+        {
+            "organisation_id": actor.organisation_id,
+            "case_id": case.pk,
+            "service_type_id": service_type.pk,
+            "provider_id": actor.organisation_id,
+            "delivered_on": datetime.date(2026, 11, 3),
+            "outcome": "completed",
+            "note": "Même note",
+            "created_at": at,
+            "updated_at": at,
+            "created_by_id": actor.pk,
+            "updated_by_id": actor.pk,
+        }
+        for _ in range(count)
+    ]
+    events = [
+        {"actor_id": actor.pk, "action": AuditAction.READ, "object_type": "t", "ip": "10.0.0.7"}
+        for _ in range(count)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        keys = insert_rows(ServiceDelivery, rows, returning=True)
+        insert_rows(AuditEvent, events)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    copied = connection.vendor == "postgresql" and count >= bulk.COPY_MIN_ROWS
+    assert ("COPY" in statements) == copied
+    stored = ServiceDelivery.objects.filter(pk__in=keys)
+    assert [d.note for d in stored] == ["Même note"] * count
+    assert {d.created_at for d in stored} == {at}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM cases_servicedelivery WHERE case_id = %s", [case.pk])
+        assert len({row[0] for row in cursor.fetchall()}) == count
+    assert set(AuditEvent.objects.filter(object_type="t").values_list("ip", flat=True)) == {
+        "10.0.0.7"
+    }

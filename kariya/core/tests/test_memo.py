@@ -49,3 +49,29 @@ def test_saving_a_commune_or_a_code_refreshes_the_list_filters() -> None:
     need.label_fr = "Besoin renommé"
     need.save()
     assert f"{need.code} — Besoin renommé" in offered("specific_need")
+
+
+def test_a_new_caseworker_or_role_refreshes_the_caseworker_filter(org_a: Any, org_b: Any) -> None:
+    from kariya.accounts.factories import UserFactory
+    from kariya.accounts.models import UserRole
+    from kariya.accounts.roles import Role
+    from kariya.cases.selectors import organisation_caseworkers
+
+    def offered(org: Any) -> set[str]:
+        actor = org["supervisor"]
+        form = CaseSearchForm(
+            None,
+            identity=False,
+            caseworkers=organisation_caseworkers(actor),
+            organisation_id=actor.organisation_id,
+        )
+        return {value for value, _label in form.fields["caseworker"].choices if value}
+
+    a_before, b_before = offered(org_a), offered(org_b)
+    assert a_before and not a_before & b_before  # each organisation its own list
+    worker = org_a["caseworker"]
+    newcomer = UserFactory(organisation=worker.organisation, office=worker.office, roles=[])
+    assert offered(org_a) == a_before
+    UserRole.objects.create(user=newcomer, role=Role.CASEWORKER)
+    assert offered(org_a) == a_before | {str(newcomer.public_id)}
+    assert offered(org_b) == b_before
