@@ -133,6 +133,13 @@ class Case(OrgScopedModel):
             models.Index(
                 fields=["organisation", "priority", "-opened_at", "-id"], name="case_org_priority"
             ),
+            # Status and priority together (and the priority order within a status): the
+            # capped count read every case of the status to check its priority (7.5 ms at a
+            # million people); here it is one index range, as is the page.
+            models.Index(
+                fields=["organisation", "status", "priority", "-opened_at", "-id"],
+                name="case_org_status_priority",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
