@@ -81,7 +81,9 @@ def _detail(person: Person) -> Any:
 # --- list / search ----------------------------------------------------------------------------
 
 
-def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
+def _list_rows(
+    people: Any, identities: dict[int, Any], nationalities: dict[int, str]
+) -> list[dict[str, Any]]:
     """The list's rows, with the values that cost most per row in a template (link, age,
     nationalities, date) formatted once here: 50 rows through the template language showed in
     the page's server time."""
@@ -100,7 +102,7 @@ def _list_rows(people: Any, identities: dict[int, Any]) -> list[dict[str, Any]]:
                 "age": age,
                 "age_label": ngettext("%(n)s year", "%(n)s years", age) % {"n": age},
                 "url": person_url(p.public_id),
-                "nationalities": ", ".join(c.name for c in p.nationalities.all()) or "—",
+                "nationalities": nationalities.get(p.pk) or "—",
                 "commune": commune.name_fr if commune is not None else "—",
                 "registered": timezone.localtime(p.registered_at).date().isoformat(),
             }
@@ -182,8 +184,10 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     page = paginator.get_page(page_number)
     if criteria:
         access.identity_search_record(request.user, criteria=criteria)
-    identities = access.identities_for_list(request.user, page.object_list, names_only=True)
-    rows = _list_rows(page.object_list, identities)
+    listed = list(page.object_list)
+    identities = access.identities_for_list(request.user, listed, names_only=True)
+    nationalities = selectors.nationality_names([p.pk for p in listed])
+    rows = _list_rows(listed, identities, nationalities)
     context = {
         "form": form,
         "page": page,
