@@ -161,9 +161,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.cases_by_ids(
         actor, list(page.object_list), only=selectors.LIST_FIELDS, with_overdue=True
     )
-    if criteria:
-        people_access.identity_search_record(actor, criteria=criteria)
-    names = people_access.identities_for_list(actor, [c.person for c in rows], names_only=True)
+    # The search (by its criteria, never their values) and the names listed: one insert.
+    names = people_access.identities_for_list(
+        actor, [c.person for c in rows], names_only=True, search_criteria=criteria
+    )
     shown = [
         {"case": c, "overdue": c.overdue, "name": _full_name(names.get(c.person_id))}  # type: ignore[attr-defined]
         for c in rows

@@ -52,10 +52,17 @@ def audit_record(
     return event
 
 
-def audit_reads(*, actor: Any, objects: Iterable[models.Model]) -> int:
+def audit_reads(
+    *,
+    actor: Any,
+    objects: Iterable[models.Model],
+    searches: Iterable[tuple[str, Iterable[str]]] = (),
+) -> int:
     """Log that ``actor`` was shown each of ``objects``: one insert for the lot, through
     ``core.bulk`` (a list page logs 50 reads; building 50 events with the ORM showed in its
-    server time). Returns how many events were written."""
+    server time). ``searches``: read events without an object — ``(object_type, criteria)``,
+    the criteria's names only — written in the same insert (a search and the identities it
+    listed: one round trip). Returns how many events were written."""
     meta = request_meta()
     user = actor if getattr(actor, "is_authenticated", False) else None
     base: dict[str, Any] = {
@@ -67,7 +74,15 @@ def audit_reads(*, actor: Any, objects: Iterable[models.Model]) -> int:
         "ip": meta.ip if meta else None,
         "user_agent": (meta.user_agent if meta else "")[:300],
     }
-    rows = []
+    rows = [
+        {
+            **base,
+            "object_type": object_type,
+            "object_id": "",
+            "changed_fields": sorted(set(criteria)),
+        }
+        for object_type, criteria in searches
+    ]
     for obj in objects:
         object_type, object_id = _object_ref(obj)
         rows.append({**base, "object_type": object_type, "object_id": object_id})

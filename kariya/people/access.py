@@ -83,7 +83,11 @@ NAME_FIELDS = ("given_names", "family_names")
 
 
 def identities_for_list(
-    actor: Any, persons: Iterable[Person], *, names_only: bool = False
+    actor: Any,
+    persons: Iterable[Person],
+    *,
+    names_only: bool = False,
+    search_criteria: Iterable[str] = (),
 ) -> dict[int, Identity]:
     """Identities of the listed persons (``person.pk`` → identity), one audit event each
     (one insert for the lot).
@@ -92,18 +96,25 @@ def identities_for_list(
     encrypted field costs a decryption per row); the other fields are then deferred, and
     reading one would fetch it by a query of its own.
 
+    ``search_criteria``: the identity criteria of the search that found them, audited as
+    ``identity_search_record`` does, in the same insert (or alone when nothing is listed).
+
     Empty for a role without ``people.view_identity``: the list then shows case codes only.
     """
     if not can(actor, VIEW_IDENTITY):
         return {}
+    used = sorted({c for c in search_criteria if c in IDENTITY_CRITERIA})
+    searches = [(SEARCH_OBJECT_TYPE, used)] if used else []
     ids = [p.pk for p in persons if p.organisation_id == actor.organisation_id]
     if not ids:
+        if searches:
+            audit_reads(actor=actor, objects=[], searches=searches)
         return {}
     query = Identity.objects.filter(person_id__in=ids)
     if names_only:
         query = query.only("id", "public_id", "organisation_id", "person_id", *NAME_FIELDS)
     identities = list(query)
-    audit_reads(actor=actor, objects=identities)
+    audit_reads(actor=actor, objects=identities, searches=searches)
     return {identity.person_id: identity for identity in identities}
 
 

@@ -182,10 +182,11 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     )
     paginator = CappedPaginator(people, PAGE_SIZE, page_number=page_number)
     page = paginator.get_page(page_number)
-    if criteria:
-        access.identity_search_record(request.user, criteria=criteria)
     listed = list(page.object_list)
-    identities = access.identities_for_list(request.user, listed, names_only=True)
+    # The search (by its criteria, never their values) and the identities listed: one insert.
+    identities = access.identities_for_list(
+        request.user, listed, names_only=True, search_criteria=criteria
+    )
     nationalities = selectors.nationality_names([p.pk for p in listed])
     rows = _list_rows(listed, identities, nationalities)
     context = {
