@@ -182,9 +182,9 @@ def person_search(
     of the migration profile) filter the pseudonymous core. Searching by name, phone or
     document reveals identity, so it needs ``people.view_identity``; by case code,
     ``people.view``. An unreadable phone number matches nobody. ``for_list``: load only what
-    the people list shows (``LIST_FIELDS``, the nationalities' names). The people themselves
-    are not read: paginate the result (the ids found by name, phone or document are, one query,
-    when there are at most ``INLINE_IDS`` of them).
+    the people list shows (``LIST_FIELDS``; its nationalities: ``nationality_names``). The
+    people themselves are not read: paginate the result (the ids found by name, phone or
+    document are, one query, when there are at most ``INLINE_IDS`` of them).
     """
     if not can(actor, VIEW):
         return Person.objects.none()  # type: ignore[no-any-return]
