@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import phonenumbers
@@ -176,15 +177,22 @@ class Encoder:
         self._name_cache: dict[str, tuple[str, str]] = {}
         self._text_cache: dict[str, str] = {}
         self._phone_cache: dict[str, str] = {}
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- normalisation, cached per distinct raw value ------------------------------------------
 
     def name(self, raw: str) -> tuple[str, str]:
         found = self._name_cache.get(raw)
         if found is None:
-            tokens = name_tokens(raw, self.variants)
-            # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
-            found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
+            # An ASCII name's tokens depend only on its lower case (ISSA, Issa, issa): computed
+            # once for all of them.
+            key = raw.lower() if raw.isascii() else raw
+            found = self._name_cache.get(key)
+            if found is None:
+                tokens = name_tokens(raw, self.variants)
+                # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
+                found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
+                self._name_cache[key] = found
             self._name_cache[raw] = found
         return found
 
@@ -246,6 +254,17 @@ class Encoder:
         def column(name: str) -> Sequence[str]:
             return columns.get(name) or empty
 
+        def per_value(values: Sequence[str], value_of: Callable[[str], Any]) -> dict[Any, Any]:
+            """``value_of`` of each distinct value, in order of first appearance (so that the
+            vocabularies' codes are as they would be row by row); empty values map to None."""
+            distinct: dict[Any, Any] = dict.fromkeys(values)
+            for raw in distinct:
+                distinct[raw] = value_of(raw) if raw else None
+            return distinct
+
+        def looked_up(values: Sequence[str], table: dict[Any, int], dtype: Any) -> np.ndarray:
+            return np.fromiter(map(table.__getitem__, values), dtype=dtype, count=n)
+
         name_code, skel_code = coder("name"), coder("skel")
         arrays: dict[str, np.ndarray] = {}
         for field_name, key in (
@@ -253,80 +272,87 @@ class Encoder:
             ("family_name", "family"),
             ("father_name", "father"),
         ):
-            codes = np.full(n, -1, dtype=np.int32)
-            skels = np.full(n, -1, dtype=np.int32)
             values = column(field_name)
-            memo: dict[str, tuple[int, int]] = {}
-            for i, raw in enumerate(values):
-                if not raw:
-                    continue
-                pair = memo.get(raw)
-                if pair is None:
-                    canon, skel = self.name(raw)
-                    pair = (name_code(canon), skel_code(skel)) if canon else (-1, -1)
-                    memo[raw] = pair
-                codes[i], skels[i] = pair
-            arrays[key], arrays[key + "_skel"] = codes, skels
+
+            def name_codes(raw: str) -> tuple[int, int]:
+                canon, skel = self.name(raw)
+                return (name_code(canon), skel_code(skel)) if canon else (-1, -1)
+
+            pairs = per_value(values, name_codes)
+            codes = {raw: -1 if pair is None else pair[0] for raw, pair in pairs.items()}
+            skels = {raw: -1 if pair is None else pair[1] for raw, pair in pairs.items()}
+            arrays[key] = looked_up(values, codes, np.int32)
+            arrays[key + "_skel"] = looked_up(values, skels, np.int32)
         for i in np.flatnonzero((arrays["given"] < 0) & (arrays["family"] < 0)).tolist():
             issues.append(Issue(row_numbers[i], "given_name", "no_name"))
 
         # First two letters of the family name: blocks a given name with a family name whose end
         # has a typo (Coulibaly / Coulinaly).
         names_vocab = self.vocabs["name"].strings
-        prefix_of: dict[int, int] = {}
         prefix = np.full(n, -1, dtype=np.int32)
-        for i, c in enumerate(arrays["family"].tolist()):
-            if c < 0:
-                continue
-            found = prefix_of.get(c)
-            if found is None:
-                text = names_vocab[c] if c < len(names_vocab) else extra["name"][c]
-                letters = text.replace(" ", "")[:2]
-                found = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
-                prefix_of[c] = found
-            prefix[i] = found
+        has_family = np.flatnonzero(arrays["family"] >= 0)
+        family_codes, family_inverse = np.unique(arrays["family"][has_family], return_inverse=True)
+        prefix_of = np.full(len(family_codes), -1, dtype=np.int32)
+        for k, c in enumerate(family_codes.tolist()):
+            text = names_vocab[c] if c < len(names_vocab) else extra["name"][c]
+            letters = text.replace(" ", "")[:2]
+            prefix_of[k] = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
+        prefix[has_family] = prefix_of[family_inverse.reshape(-1)]
 
-        sex = np.zeros(n, dtype=np.int8)
-        for i, raw in enumerate(column("sex")):
-            if raw:
-                sex[i] = _SEX.get(raw.strip().casefold(), 0)
+        sexes = per_value(column("sex"), lambda raw: _SEX.get(raw.strip().casefold(), 0))
+        sex = looked_up(column("sex"), {raw: v or 0 for raw, v in sexes.items()}, np.int8)
 
-        year = np.zeros(n, dtype=np.int16)
-        date = np.zeros(n, dtype=np.int32)
+        # A real date gives the year (and the date unless it is a 1 January placeholder); an
+        # empty or impossible one leaves the year to birth_year. -1: an impossible value.
+        def date_parts(raw: str) -> tuple[int, int]:
+            if not raw.strip():
+                return 0, 0
+            parsed = parse_date(raw)
+            if parsed is None:
+                return -1, 0
+            y, m, d = parsed
+            return y, (y * 10000 + m * 100 + d) if (m, d) != (1, 1) else 0
+
+        def year_of(raw: str) -> int:
+            text = raw.strip()
+            if not text:
+                return 0
+            if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+                return int(text)
+            return -1
+
         dates, years = column("birth_date"), column("birth_year")
-        for i in range(n):
-            raw_date, raw_year = dates[i], years[i]
-            if raw_date and raw_date.strip():
-                parsed = parse_date(raw_date)
-                if parsed is None:
-                    issues.append(Issue(row_numbers[i], "birth_date", "bad_date"))
-                else:
-                    y, m, d = parsed
-                    year[i] = y
-                    if (m, d) != (1, 1):
-                        date[i] = y * 10000 + m * 100 + d
-                    continue
-            if raw_year and raw_year.strip():
-                text = raw_year.strip()
-                if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
-                    year[i] = int(text)
-                else:
-                    issues.append(Issue(row_numbers[i], "birth_year", "bad_year"))
+        parts = per_value(dates, date_parts)
+        date_year = looked_up(
+            dates, {r: 0 if v is None else v[0] for r, v in parts.items()}, np.int16
+        )
+        date = looked_up(dates, {r: 0 if v is None else v[1] for r, v in parts.items()}, np.int32)
+        given_year = looked_up(
+            years, {r: v or 0 for r, v in per_value(years, year_of).items()}, np.int16
+        )
+        from_year = date_year <= 0
+        year = np.where(from_year, np.maximum(given_year, 0), date_year).astype(np.int16)
+        bad_date = np.flatnonzero(date_year < 0).tolist()
+        bad_year = np.flatnonzero(from_year & (given_year < 0)).tolist()
+        # in row order, a row's date before its year (as a reader would meet them)
+        for i, problem in sorted([(i, 0) for i in bad_date] + [(i, 1) for i in bad_year]):
+            if problem == 0:
+                issues.append(Issue(row_numbers[i], "birth_date", "bad_date"))
+            else:
+                issues.append(Issue(row_numbers[i], "birth_year", "bad_year"))
 
-        def coded(field_name: str, vocab_name: str, normalise) -> np.ndarray:  # noqa: ANN001
+        def coded(field_name: str, vocab_name: str, normalise: Callable[[str], str]) -> np.ndarray:
             code = coder(vocab_name)
-            out = np.full(n, -1, dtype=np.int32)
-            memo: dict[str, int] = {}
-            for i, raw in enumerate(column(field_name)):
-                if not raw:
-                    continue
-                c = memo.get(raw)
-                if c is None:
-                    value = normalise(raw)
-                    c = code(value) if value else -1
-                    memo[raw] = c
-                out[i] = c
-            return out
+
+            def code_of(raw: str) -> int:
+                value = normalise(raw)
+                return code(value) if value else -1
+
+            values = column(field_name)
+            table = per_value(values, code_of)
+            return looked_up(
+                values, {r: -1 if c is None else c for r, c in table.items()}, np.int32
+            )
 
         return Encoded(
             ids=list(ids),
@@ -359,6 +385,18 @@ class Encoder:
             name: ["" if r.get(name) is None else str(r.get(name)) for r in rows] for name in FIELDS
         }
         return self.encode_columns(columns, ids, frozen=frozen)
+
+    def string_array(self, vocab_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A vocabulary's strings as an object array indexed by code, and whether each holds
+        a space; rebuilt only when the vocabulary has grown."""
+        strings = self.vocabs[vocab_name].strings
+        cached = self._arrays.get(vocab_name)
+        if cached is None or len(cached[0]) != len(strings):
+            array = np.empty(len(strings), dtype=object)
+            array[:] = strings
+            spaced = np.fromiter((" " in v for v in strings), dtype=bool, count=len(strings))
+            cached = self._arrays[vocab_name] = (array, spaced)
+        return cached
 
     def string(self, vocab_name: str, code: int, encoded: Encoded | None = None) -> str:
         vocab = self.vocabs[vocab_name]
