@@ -81,6 +81,10 @@ class FellegiSunter:
     full_name_freq: np.ndarray = field(default_factory=lambda: np.zeros(0))
     full_name_typical: float = 0.0
     full_name_floor: float = 0.0
+    # per TF field: (the tf table it was computed from, log ratio per code, past the table)
+    _log_ratio: dict[str, tuple[np.ndarray, np.ndarray, float]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
@@ -92,12 +96,21 @@ class FellegiSunter:
             out.append(np.concatenate([[0.0], w]))
         return out
 
-    def _tf_frequency(self, name: str, codes: np.ndarray) -> np.ndarray:
-        table, floor = self.tf[name], self.tf_floor[name]
-        freq = np.full(len(codes), floor)
-        inside = codes < len(table)
-        freq[inside] = np.maximum(table[codes[inside]], floor)
-        return freq
+    def _tf_log_ratio(self, name: str, codes: np.ndarray) -> np.ndarray:
+        """log(typical frequency / the code's frequency, at least the floor) per code: the
+        same division and logarithm as per pair, done once per distinct name and looked up."""
+        table = self.tf[name]
+        cached = self._log_ratio.get(name)
+        if cached is None or cached[0] is not table:
+            typical, floor = self.tf_typical[name], self.tf_floor[name]
+            ratio = np.log(typical / np.maximum(table, floor))
+            beyond = np.log(typical / np.full(1, floor))[0]  # a code past the table
+            cached = self._log_ratio[name] = (table, ratio, beyond)
+        _, ratio, beyond = cached
+        out = np.full(len(codes), beyond)
+        inside = codes < len(ratio)
+        out[inside] = ratio[codes[inside]]
+        return out
 
     def tf_adjustment(self, exact: np.ndarray) -> np.ndarray:
         """Per pair and TF field, log(typical frequency / frequency of the shared value)."""
@@ -107,11 +120,11 @@ class FellegiSunter:
             if name not in self.tf:
                 continue
             rows = exact[:, k] >= 0
-            freq = self._tf_frequency(name, exact[rows, k])
+            ratio = self._tf_log_ratio(name, exact[rows, k])
             upper = np.full(int(rows.sum()), TF_CLIP)
             if name != "given_name":
                 upper[~given_agrees[rows]] = TF_BONUS_SHARED
-            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_MALUS, upper)
+            adj[rows, k] = np.clip(ratio, -TF_MALUS, upper)
         if len(self.full_name_keys):
             self._full_name_adjustment(exact, adj)
         return adj

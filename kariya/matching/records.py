@@ -59,6 +59,7 @@ _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_DOC = re.compile(r"[^0-9A-Z]+")
 _NOT_DIGIT = re.compile(r"\D+")
+_ASCII_NOT_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,10 @@ def normalise_phone(raw: str, region: str = "NE") -> str:
     Niger's own forms (8 digits, with 227, 00227 or +227) take a fast path; anything else goes
     through ``phonenumbers`` with Niger as the default region.
     """
-    digits = _NOT_DIGIT.sub("", raw)
+    if raw.isascii():  # the same digits as the regular expression, several times faster
+        digits = raw.encode("ascii").translate(None, _ASCII_NOT_DIGIT).decode("ascii")
+    else:
+        digits = _NOT_DIGIT.sub("", raw)
     if not digits:
         return ""
     if digits.startswith("00"):

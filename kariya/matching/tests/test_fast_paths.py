@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from kariya.matching.csvfile import InputError, read_table
-from kariya.matching.records import Encoder
+from kariya.matching.records import Encoder, normalise_phone
 
 HEADER = "id,given_name,family_name,sex,birth_date,phone\n"
 TWINS = (
@@ -163,3 +163,10 @@ def test_standalone_and_full_set_up_refuse_the_same_way(tmp_path: Path) -> None:
         call_command("match", str(path), "--output", str(tmp_path / "o.csv"))
     done = console("match", str(path), "--output", str(tmp_path / "o.csv"))
     assert "colonne id" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "written", ["+227 90-12.34/56", "(227) 90 12 34 56", "☎ 90 12 34 56", "tél. 90123456"]
+)
+def test_phone_digits_whatever_the_separators(written: str) -> None:
+    assert normalise_phone(written) == "22790123456"
