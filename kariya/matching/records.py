@@ -258,35 +258,38 @@ class Encoder:
         def column(name: str) -> Sequence[str]:
             return columns.get(name) or empty
 
-        def per_value(values: Sequence[str], value_of: Callable[[str], Any]) -> dict[Any, Any]:
-            """``value_of`` of each distinct value, in order of first appearance (so that the
-            vocabularies' codes are as they would be row by row); empty values map to None."""
-            distinct: dict[Any, Any] = dict.fromkeys(values)
-            for raw in distinct:
-                distinct[raw] = value_of(raw) if raw else None
-            return distinct
-
-        def looked_up(values: Sequence[str], table: dict[Any, int], dtype: Any) -> np.ndarray:
-            return np.fromiter(map(table.__getitem__, values), dtype=dtype, count=n)
+        def per_value(
+            values: Sequence[str], value_of: Callable[[str], Any], empty_value: Any, dtype: Any
+        ) -> np.ndarray:
+            """``value_of`` each distinct value, called in order of first appearance (so that
+            the vocabularies' codes are as they would be row by row), as an array by row;
+            ``empty_value`` for empty values (tuples give one column per part)."""
+            distinct = list(dict.fromkeys(values))
+            position = dict(zip(distinct, range(len(distinct)), strict=True))
+            index = np.fromiter(map(position.__getitem__, values), np.intp, count=len(values))
+            results = [value_of(raw) if raw else empty_value for raw in distinct]
+            width = len(empty_value) if isinstance(empty_value, tuple) else 1
+            return np.array(results, dtype=dtype).reshape(len(distinct), width)[index]
 
         name_code, skel_code = coder("name"), coder("skel")
+
+        def name_codes(raw: str) -> tuple[int, int]:
+            canon, skel = self.name(raw)
+            return (name_code(canon), skel_code(skel)) if canon else (-1, -1)
+
+        # The three name columns one after the other: distinct names in the order a row-by-row
+        # pass over given, family then father's names would meet them.
+        names = per_value(
+            [*column("given_name"), *column("family_name"), *column("father_name")],
+            name_codes,
+            (-1, -1),
+            np.int32,
+        )
         arrays: dict[str, np.ndarray] = {}
-        for field_name, key in (
-            ("given_name", "given"),
-            ("family_name", "family"),
-            ("father_name", "father"),
-        ):
-            values = column(field_name)
-
-            def name_codes(raw: str) -> tuple[int, int]:
-                canon, skel = self.name(raw)
-                return (name_code(canon), skel_code(skel)) if canon else (-1, -1)
-
-            pairs = per_value(values, name_codes)
-            codes = {raw: -1 if pair is None else pair[0] for raw, pair in pairs.items()}
-            skels = {raw: -1 if pair is None else pair[1] for raw, pair in pairs.items()}
-            arrays[key] = looked_up(values, codes, np.int32)
-            arrays[key + "_skel"] = looked_up(values, skels, np.int32)
+        for k, key in enumerate(("given", "family", "father")):
+            part = names[k * n : (k + 1) * n]
+            arrays[key] = np.ascontiguousarray(part[:, 0])
+            arrays[key + "_skel"] = np.ascontiguousarray(part[:, 1])
         for i in np.flatnonzero((arrays["given"] < 0) & (arrays["family"] < 0)).tolist():
             issues.append(Issue(row_numbers[i], "given_name", "no_name"))
 
@@ -303,8 +306,9 @@ class Encoder:
             prefix_of[k] = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
         prefix[has_family] = prefix_of[family_inverse.reshape(-1)]
 
-        sexes = per_value(column("sex"), lambda raw: _SEX.get(raw.strip().casefold(), 0))
-        sex = looked_up(column("sex"), {raw: v or 0 for raw, v in sexes.items()}, np.int8)
+        sex = per_value(
+            column("sex"), lambda raw: _SEX.get(raw.strip().casefold(), 0), 0, np.int8
+        ).ravel()
 
         # A real date gives the year (and the date unless it is a 1 January placeholder); an
         # empty or impossible one leaves the year to birth_year. -1: an impossible value.
@@ -326,14 +330,9 @@ class Encoder:
             return -1
 
         dates, years = column("birth_date"), column("birth_year")
-        parts = per_value(dates, date_parts)
-        date_year = looked_up(
-            dates, {r: 0 if v is None else v[0] for r, v in parts.items()}, np.int16
-        )
-        date = looked_up(dates, {r: 0 if v is None else v[1] for r, v in parts.items()}, np.int32)
-        given_year = looked_up(
-            years, {r: v or 0 for r, v in per_value(years, year_of).items()}, np.int16
-        )
+        parts = per_value(dates, date_parts, (0, 0), np.int32)
+        date_year, date = parts[:, 0].astype(np.int16), np.ascontiguousarray(parts[:, 1])
+        given_year = per_value(years, year_of, 0, np.int16).ravel()
         from_year = date_year <= 0
         year = np.where(from_year, np.maximum(given_year, 0), date_year).astype(np.int16)
         bad_date = np.flatnonzero(date_year < 0).tolist()
@@ -352,11 +351,7 @@ class Encoder:
                 value = normalise(raw)
                 return code(value) if value else -1
 
-            values = column(field_name)
-            table = per_value(values, code_of)
-            return looked_up(
-                values, {r: -1 if c is None else c for r, c in table.items()}, np.int32
-            )
+            return per_value(column(field_name), code_of, -1, np.int32).ravel()
 
         return Encoded(
             ids=list(ids),
