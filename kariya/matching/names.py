@@ -280,6 +280,21 @@ def name_tokens(text: str, variants: VariantDictionary | None = None) -> tuple[s
     """Canonical tokens of a name, in order, without particles, titles or duplicates."""
     variants = variants or default_variants()
     raw = fold_name(text).split()
+    joined = raw if len(raw) < 2 else _joined(raw, variants)  # most names: one token
+    joined = [part for token in joined for part in _unglue(token)]
+    kept = [t for t in joined if t not in PARTICLES] or joined
+    seen: dict[str, None] = {}
+    canonical = variants.canonical  # canonical_token's, with the dictionary already chosen
+    for token in kept:
+        key = spelling_key(token)
+        found = canonical(key)
+        seen.setdefault(found if found is not None else key, None)
+    return tuple(seen)
+
+
+def _joined(raw: list[str], variants: VariantDictionary) -> list[str]:
+    """Tokens with al/el + name and abd… + name joined, abou + name when the joined form is
+    known."""
     joined: list[str] = []
     i = 0
     while i < len(raw):
@@ -294,12 +309,7 @@ def name_tokens(text: str, variants: VariantDictionary | None = None) -> tuple[s
                 continue
         joined.append(token)
         i += 1
-    joined = [part for token in joined for part in _unglue(token)]
-    kept = [t for t in joined if t not in PARTICLES] or joined
-    seen: dict[str, None] = {}
-    for token in kept:
-        seen.setdefault(canonical_token(token, variants), None)
-    return tuple(seen)
+    return joined
 
 
 def canonical_name(text: str, variants: VariantDictionary | None = None) -> str:

@@ -170,3 +170,24 @@ def test_standalone_and_full_set_up_refuse_the_same_way(tmp_path: Path) -> None:
 )
 def test_phone_digits_whatever_the_separators(written: str) -> None:
     assert normalise_phone(written) == "22790123456"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_rows_are_skipped_and_lines_counted_without_quoted_breaks(
+    tmp_path: Path, newline: str
+) -> None:
+    path = tmp_path / "p.csv"
+    lines = ["id,given_name", "1,Issa", "", "2,Ali", ",", '3,"Awa, dite Awa"']
+    path.write_bytes(newline.join(lines).encode())  # no line break after the last row
+    table = read_table(path)
+    assert table.ids == ["1", "2", "3"]
+    assert table.rows == [2, 4, 6]
+    assert table.columns["given_name"] == ["Issa", "Ali", "Awa, dite Awa"]
+
+
+def test_a_lone_carriage_return_still_counts_lines(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"id,given_name\r1,Issa\r2,Ali\n3,Awa\n")
+    table = read_table(path)
+    assert table.ids == ["1", "2", "3"]
+    assert table.rows == [2, 3, 4]
