@@ -69,6 +69,7 @@ class Strings:
 
     def __init__(self, encoder: Encoder, vocab: str, encoded: Encoded) -> None:
         base, spaced = encoder.string_array(vocab)
+        self._encoder, self._vocab, self._beyond = encoder, vocab, len(base)
         extra = encoded.extra.get(vocab)
         if extra:
             size = len(base)
@@ -82,6 +83,13 @@ class Strings:
             spaced = np.fromiter((" " in v for v in strings.tolist()), dtype=bool, count=top)
         self.array = base
         self.spaced = spaced
+
+    def token_sets(self) -> list[frozenset[str]]:
+        """Each string's set of words, by code (the vocabulary's computed once)."""
+        sets = self._encoder.token_sets(self._vocab)
+        if len(self.array) > self._beyond:
+            sets = sets + [frozenset(v.split()) for v in self.array[self._beyond :].tolist()]
+        return sets
 
 
 def _similarities(
@@ -106,11 +114,17 @@ def _similarities(
     sims = process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
     if scorer is distance.JaroWinkler.normalized_similarity:
         # A name contained in the other ("mohamed" in "mohamed sani") counts as very similar.
-        spaced = (strings_a.spaced[codes_a] | strings_b.spaced[codes_b]) & (sims < 0.9)
-        for k in np.flatnonzero(spaced).tolist():
-            xs, ys = set(left[k].split()), set(right[k].split())
-            if xs <= ys or ys <= xs:
-                sims[k] = 0.9
+        spaced = np.flatnonzero(
+            (strings_a.spaced[codes_a] | strings_b.spaced[codes_b]) & (sims < 0.9)
+        )
+        if len(spaced):
+            sets_a, sets_b = strings_a.token_sets(), strings_b.token_sets()
+            for k, x, y in zip(
+                spaced.tolist(), codes_a[spaced].tolist(), codes_b[spaced].tolist(), strict=True
+            ):
+                xs, ys = sets_a[x], sets_b[y]
+                if xs <= ys or ys <= xs:
+                    sims[k] = 0.9
     return np.asarray(sims, dtype=np.float32)[inverse.reshape(-1)]
 
 

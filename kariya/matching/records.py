@@ -182,6 +182,7 @@ class Encoder:
         self._text_cache: dict[str, str] = {}
         self._phone_cache: dict[str, str] = {}
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._token_sets: dict[str, list[frozenset[str]]] = {}
 
     # -- normalisation, cached per distinct raw value ------------------------------------------
 
@@ -396,6 +397,14 @@ class Encoder:
             spaced = np.fromiter((" " in v for v in strings), dtype=bool, count=len(strings))
             cached = self._arrays[vocab_name] = (array, spaced)
         return cached
+
+    def token_sets(self, vocab_name: str) -> list[frozenset[str]]:
+        """Each string's set of words, by code; extended only when the vocabulary has grown."""
+        strings = self.vocabs[vocab_name].strings
+        sets = self._token_sets.setdefault(vocab_name, [])
+        if len(sets) < len(strings):
+            sets.extend(frozenset(v.split()) for v in strings[len(sets) :])
+        return sets
 
     def string(self, vocab_name: str, code: int, encoded: Encoded | None = None) -> str:
         vocab = self.vocabs[vocab_name]

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from kariya.matching.compare import compare
 from kariya.matching.csvfile import InputError, read_table
 from kariya.matching.records import Encoder, normalise_phone
 
@@ -191,3 +192,18 @@ def test_a_lone_carriage_return_still_counts_lines(tmp_path: Path) -> None:
     table = read_table(path)
     assert table.ids == ["1", "2", "3"]
     assert table.rows == [2, 3, 4]
+
+
+def test_a_name_contained_in_the_other_is_very_similar_also_for_a_query() -> None:
+    encoder = Encoder()
+    people = encoder.encode_columns(
+        {"given_name": ["Moussa", "Ibrahim Moussa", "Ibrahim Ali"]}, ids=["a", "b", "c"]
+    )
+    pairs = np.array([0, 0]), np.array([1, 2])
+    gamma, _ = compare(encoder, people, pairs[0], people, pairs[1])
+    assert gamma[:, 0].tolist() == [2, 0]  # very similar: "musa" is in "ibrahim musa"
+    # a lookup: the query's name is new (coded past the vocabulary) and holds the known one
+    query = encoder.encode_columns({"given_name": ["Zeinabou Moussa"]}, ids=["q"], frozen=True)
+    assert query.given[0] >= len(encoder.vocabs["name"])
+    gamma, _ = compare(encoder, query, np.array([0, 0]), people, np.array([0, 2]))
+    assert gamma[:, 0].tolist() == [2, 0]
