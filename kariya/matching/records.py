@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import phonenumbers
@@ -58,6 +59,7 @@ _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_DOC = re.compile(r"[^0-9A-Z]+")
 _NOT_DIGIT = re.compile(r"\D+")
+_ASCII_NOT_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,10 @@ def normalise_phone(raw: str, region: str = "NE") -> str:
     Niger's own forms (8 digits, with 227, 00227 or +227) take a fast path; anything else goes
     through ``phonenumbers`` with Niger as the default region.
     """
-    digits = _NOT_DIGIT.sub("", raw)
+    if raw.isascii():  # the same digits as the regular expression, several times faster
+        digits = raw.encode("ascii").translate(None, _ASCII_NOT_DIGIT).decode("ascii")
+    else:
+        digits = _NOT_DIGIT.sub("", raw)
     if not digits:
         return ""
     if digits.startswith("00"):
@@ -176,15 +181,23 @@ class Encoder:
         self._name_cache: dict[str, tuple[str, str]] = {}
         self._text_cache: dict[str, str] = {}
         self._phone_cache: dict[str, str] = {}
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._token_sets: dict[str, list[frozenset[str]]] = {}
 
     # -- normalisation, cached per distinct raw value ------------------------------------------
 
     def name(self, raw: str) -> tuple[str, str]:
         found = self._name_cache.get(raw)
         if found is None:
-            tokens = name_tokens(raw, self.variants)
-            # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
-            found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
+            # An ASCII name's tokens depend only on its lower case (ISSA, Issa, issa): computed
+            # once for all of them.
+            key = raw.lower() if raw.isascii() else raw
+            found = self._name_cache.get(key)
+            if found is None:
+                tokens = name_tokens(raw, self.variants)
+                # Blocking uses the first name only: "Nomma Hoyé" and "Noma" share a block.
+                found = (" ".join(sorted(tokens)), skeleton(tokens[0]) if tokens else "")
+                self._name_cache[key] = found
             self._name_cache[raw] = found
         return found
 
@@ -246,87 +259,100 @@ class Encoder:
         def column(name: str) -> Sequence[str]:
             return columns.get(name) or empty
 
+        def per_value(
+            values: Sequence[str], value_of: Callable[[str], Any], empty_value: Any, dtype: Any
+        ) -> np.ndarray:
+            """``value_of`` each distinct value, called in order of first appearance (so that
+            the vocabularies' codes are as they would be row by row), as an array by row;
+            ``empty_value`` for empty values (tuples give one column per part)."""
+            distinct = list(dict.fromkeys(values))
+            position = dict(zip(distinct, range(len(distinct)), strict=True))
+            index = np.fromiter(map(position.__getitem__, values), np.intp, count=len(values))
+            results = [value_of(raw) if raw else empty_value for raw in distinct]
+            width = len(empty_value) if isinstance(empty_value, tuple) else 1
+            return np.array(results, dtype=dtype).reshape(len(distinct), width)[index]
+
         name_code, skel_code = coder("name"), coder("skel")
+
+        def name_codes(raw: str) -> tuple[int, int]:
+            canon, skel = self.name(raw)
+            return (name_code(canon), skel_code(skel)) if canon else (-1, -1)
+
+        # The three name columns one after the other: distinct names in the order a row-by-row
+        # pass over given, family then father's names would meet them.
+        names = per_value(
+            [*column("given_name"), *column("family_name"), *column("father_name")],
+            name_codes,
+            (-1, -1),
+            np.int32,
+        )
         arrays: dict[str, np.ndarray] = {}
-        for field_name, key in (
-            ("given_name", "given"),
-            ("family_name", "family"),
-            ("father_name", "father"),
-        ):
-            codes = np.full(n, -1, dtype=np.int32)
-            skels = np.full(n, -1, dtype=np.int32)
-            values = column(field_name)
-            memo: dict[str, tuple[int, int]] = {}
-            for i, raw in enumerate(values):
-                if not raw:
-                    continue
-                pair = memo.get(raw)
-                if pair is None:
-                    canon, skel = self.name(raw)
-                    pair = (name_code(canon), skel_code(skel)) if canon else (-1, -1)
-                    memo[raw] = pair
-                codes[i], skels[i] = pair
-            arrays[key], arrays[key + "_skel"] = codes, skels
+        for k, key in enumerate(("given", "family", "father")):
+            part = names[k * n : (k + 1) * n]
+            arrays[key] = np.ascontiguousarray(part[:, 0])
+            arrays[key + "_skel"] = np.ascontiguousarray(part[:, 1])
         for i in np.flatnonzero((arrays["given"] < 0) & (arrays["family"] < 0)).tolist():
             issues.append(Issue(row_numbers[i], "given_name", "no_name"))
 
         # First two letters of the family name: blocks a given name with a family name whose end
         # has a typo (Coulibaly / Coulinaly).
         names_vocab = self.vocabs["name"].strings
-        prefix_of: dict[int, int] = {}
         prefix = np.full(n, -1, dtype=np.int32)
-        for i, c in enumerate(arrays["family"].tolist()):
-            if c < 0:
-                continue
-            found = prefix_of.get(c)
-            if found is None:
-                text = names_vocab[c] if c < len(names_vocab) else extra["name"][c]
-                letters = text.replace(" ", "")[:2]
-                found = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
-                prefix_of[c] = found
-            prefix[i] = found
+        has_family = np.flatnonzero(arrays["family"] >= 0)
+        family_codes, family_inverse = np.unique(arrays["family"][has_family], return_inverse=True)
+        prefix_of = np.full(len(family_codes), -1, dtype=np.int32)
+        for k, c in enumerate(family_codes.tolist()):
+            text = names_vocab[c] if c < len(names_vocab) else extra["name"][c]
+            letters = text.replace(" ", "")[:2]
+            prefix_of[k] = (ord(letters[0]) * 128 + ord(letters[-1])) if letters else -1
+        prefix[has_family] = prefix_of[family_inverse.reshape(-1)]
 
-        sex = np.zeros(n, dtype=np.int8)
-        for i, raw in enumerate(column("sex")):
-            if raw:
-                sex[i] = _SEX.get(raw.strip().casefold(), 0)
+        sex = per_value(
+            column("sex"), lambda raw: _SEX.get(raw.strip().casefold(), 0), 0, np.int8
+        ).ravel()
 
-        year = np.zeros(n, dtype=np.int16)
-        date = np.zeros(n, dtype=np.int32)
+        # A real date gives the year (and the date unless it is a 1 January placeholder); an
+        # empty or impossible one leaves the year to birth_year. -1: an impossible value.
+        def date_parts(raw: str) -> tuple[int, int]:
+            if not raw.strip():
+                return 0, 0
+            parsed = parse_date(raw)
+            if parsed is None:
+                return -1, 0
+            y, m, d = parsed
+            return y, (y * 10000 + m * 100 + d) if (m, d) != (1, 1) else 0
+
+        def year_of(raw: str) -> int:
+            text = raw.strip()
+            if not text:
+                return 0
+            if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+                return int(text)
+            return -1
+
         dates, years = column("birth_date"), column("birth_year")
-        for i in range(n):
-            raw_date, raw_year = dates[i], years[i]
-            if raw_date and raw_date.strip():
-                parsed = parse_date(raw_date)
-                if parsed is None:
-                    issues.append(Issue(row_numbers[i], "birth_date", "bad_date"))
-                else:
-                    y, m, d = parsed
-                    year[i] = y
-                    if (m, d) != (1, 1):
-                        date[i] = y * 10000 + m * 100 + d
-                    continue
-            if raw_year and raw_year.strip():
-                text = raw_year.strip()
-                if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
-                    year[i] = int(text)
-                else:
-                    issues.append(Issue(row_numbers[i], "birth_year", "bad_year"))
+        parts = per_value(dates, date_parts, (0, 0), np.int32)
+        date_year, date = parts[:, 0].astype(np.int16), np.ascontiguousarray(parts[:, 1])
+        given_year = per_value(years, year_of, 0, np.int16).ravel()
+        from_year = date_year <= 0
+        year = np.where(from_year, np.maximum(given_year, 0), date_year).astype(np.int16)
+        bad_date = np.flatnonzero(date_year < 0).tolist()
+        bad_year = np.flatnonzero(from_year & (given_year < 0)).tolist()
+        # in row order, a row's date before its year (as a reader would meet them)
+        for i, problem in sorted([(i, 0) for i in bad_date] + [(i, 1) for i in bad_year]):
+            if problem == 0:
+                issues.append(Issue(row_numbers[i], "birth_date", "bad_date"))
+            else:
+                issues.append(Issue(row_numbers[i], "birth_year", "bad_year"))
 
-        def coded(field_name: str, vocab_name: str, normalise) -> np.ndarray:  # noqa: ANN001
+        def coded(field_name: str, vocab_name: str, normalise: Callable[[str], str]) -> np.ndarray:
             code = coder(vocab_name)
-            out = np.full(n, -1, dtype=np.int32)
-            memo: dict[str, int] = {}
-            for i, raw in enumerate(column(field_name)):
-                if not raw:
-                    continue
-                c = memo.get(raw)
-                if c is None:
-                    value = normalise(raw)
-                    c = code(value) if value else -1
-                    memo[raw] = c
-                out[i] = c
-            return out
+
+            def code_of(raw: str) -> int:
+                value = normalise(raw)
+                return code(value) if value else -1
+
+            return per_value(column(field_name), code_of, -1, np.int32).ravel()
 
         return Encoded(
             ids=list(ids),
@@ -359,6 +385,26 @@ class Encoder:
             name: ["" if r.get(name) is None else str(r.get(name)) for r in rows] for name in FIELDS
         }
         return self.encode_columns(columns, ids, frozen=frozen)
+
+    def string_array(self, vocab_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A vocabulary's strings as an object array indexed by code, and whether each holds
+        a space; rebuilt only when the vocabulary has grown."""
+        strings = self.vocabs[vocab_name].strings
+        cached = self._arrays.get(vocab_name)
+        if cached is None or len(cached[0]) != len(strings):
+            array = np.empty(len(strings), dtype=object)
+            array[:] = strings
+            spaced = np.fromiter((" " in v for v in strings), dtype=bool, count=len(strings))
+            cached = self._arrays[vocab_name] = (array, spaced)
+        return cached
+
+    def token_sets(self, vocab_name: str) -> list[frozenset[str]]:
+        """Each string's set of words, by code; extended only when the vocabulary has grown."""
+        strings = self.vocabs[vocab_name].strings
+        sets = self._token_sets.setdefault(vocab_name, [])
+        if len(sets) < len(strings):
+            sets.extend(frozenset(v.split()) for v in strings[len(sets) :])
+        return sets
 
     def string(self, vocab_name: str, code: int, encoded: Encoded | None = None) -> str:
         vocab = self.vocabs[vocab_name]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kariya.matching.csvfile import InputError, read_bytes, read_table, read_variant_rows
 from kariya.matching.engine import DEFAULT_THRESHOLD, Matcher
 from kariya.matching.names import VariantDictionary, load_variants
-from kariya.matching.services import variant_rows_apply
+from kariya.matching.variant_rows import variant_rows_apply
 
 MAX_ISSUES_SHOWN = 20
 
