@@ -2,9 +2,11 @@
 (kariya/public) also Hausa and Arabic (PUBLIC_APPS).
 
     uv run python .ci/i18n.py update [APP …]  # extract strings, merge, compile .mo files
+    uv run python .ci/i18n.py compile  # compile every .po into its .mo (after filling in)
     uv run python .ci/i18n.py check    # fail if extraction changes a catalogue, or a French
                                        # translation (Hausa, Arabic: of the public pages'
-                                       # messages, context "public") is missing or fuzzy
+                                       # messages, context "public") is missing or fuzzy, or a
+                                       # .mo does not hold exactly its .po's translations
 
 Extraction needs GNU gettext (xgettext, msgmerge); compiling uses polib, so the committed .mo
 files are what a fresh ``uv run kariya demo`` loads without gettext installed.
@@ -97,8 +99,44 @@ def disagreements() -> list[str]:
     return problems
 
 
+def _messages(entries: list[polib.POEntry] | polib.MOFile) -> set[tuple[object, ...]]:
+    return {
+        (e.msgctxt, e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in entries
+        if e.msgid  # not the header
+    }
+
+
+def stale_compiled() -> list[str]:
+    """The committed .mo files that do not hold exactly their .po's translations: Django
+    serves the .mo, so a translation filled in the .po after the last compile would be missing
+    from the pages (``update`` or ``compile`` rebuilds them)."""
+    problems = []
+    for path in catalogues():
+        po = polib.pofile(str(path))
+        if not len(po):
+            continue
+        mo_path = path.with_suffix(".mo")
+        wanted = _messages([e for e in po.translated_entries() if not e.obsolete])
+        found = _messages(polib.mofile(str(mo_path))) if mo_path.exists() else set()
+        if wanted != found:
+            problems.append(
+                f"{mo_path.relative_to(ROOT)}: not compiled from its .po "
+                "(run .ci/i18n.py compile)"
+            )
+    return problems
+
+
+def compile_all() -> None:
+    for path in catalogues():
+        po = polib.pofile(str(path))
+        if len(po):
+            po.save_as_mofile(str(path.with_suffix(".mo")))
+
+
 def check() -> int:
     """Compare a fresh extraction with the catalogues, then put the files back as they were."""
+    compiled_problems = stale_compiled()
     originals = {
         p: p.read_bytes() for p in (ROOT / "kariya").glob("*/locale/*/LC_MESSAGES/django.[pm]o")
     }
@@ -125,6 +163,7 @@ def check() -> int:
             if language == "fr" or entry.msgctxt == PUBLIC_CONTEXT:
                 problems.append(f"{path.relative_to(ROOT)}: no {language} for {entry.msgid!r}")
     problems += disagreements()
+    problems += compiled_problems
     for line in problems:
         print(line)
     print("translations: " + ("FAILED" if problems else "ok"))
@@ -135,5 +174,7 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "update":
         makemessages(sys.argv[2:])
+    elif command == "compile":
+        compile_all()
     else:
         sys.exit(check())
