@@ -121,8 +121,7 @@ def stale_compiled() -> list[str]:
         found = _messages(polib.mofile(str(mo_path))) if mo_path.exists() else set()
         if wanted != found:
             problems.append(
-                f"{mo_path.relative_to(ROOT)}: not compiled from its .po "
-                "(run .ci/i18n.py compile)"
+                f"{mo_path.relative_to(ROOT)}: not compiled from its .po (run .ci/i18n.py compile)"
             )
     return problems
 
