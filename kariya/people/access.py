@@ -103,18 +103,13 @@ def identities_for_list(
     """
     if not can(actor, VIEW_IDENTITY):
         return {}
-    used = sorted({c for c in search_criteria if c in IDENTITY_CRITERIA})
-    searches = [(SEARCH_OBJECT_TYPE, used)] if used else []
     ids = [p.pk for p in persons if p.organisation_id == actor.organisation_id]
-    if not ids:
-        if searches:
-            audit_reads(actor=actor, objects=[], searches=searches)
-        return {}
     query = Identity.objects.filter(person_id__in=ids)
     if names_only:
         query = query.only("id", "public_id", "organisation_id", "person_id", *NAME_FIELDS)
-    identities = list(query)
-    audit_reads(actor=actor, objects=identities, searches=searches)
+    identities = list(query) if ids else []
+    # Nothing listed and no search: no row, no statement (core.bulk).
+    audit_reads(actor=actor, objects=identities, searches=_searches(search_criteria))
     return {identity.person_id: identity for identity in identities}
 
 
@@ -122,20 +117,20 @@ IDENTITY_CRITERIA = ("name", "phone", "document")
 SEARCH_OBJECT_TYPE = "people.person_search"
 
 
+def _searches(criteria: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """The audit event of a search by the identity criteria among ``criteria`` (names only,
+    never values), as ``core.audit.audit_reads`` takes it; none without such a criterion."""
+    used = sorted({c for c in criteria if c in IDENTITY_CRITERIA})
+    return [(SEARCH_OBJECT_TYPE, used)] if used else []
+
+
 def identity_search_record(actor: Any, *, criteria: Iterable[str]) -> None:
     """Audit one search by identity: which criteria were used (``name``, ``phone``,
     ``document``), never their values. Nothing is written when no identity criterion was used
     or the actor may not search by identity (the search then applied none).
     """
-    used = sorted({c for c in criteria if c in IDENTITY_CRITERIA})
-    if not used or not can(actor, VIEW_IDENTITY):
-        return
-    audit_record(
-        actor=actor,
-        action=AuditAction.READ,
-        object_type=SEARCH_OBJECT_TYPE,
-        changed_fields=used,
-    )
+    if can(actor, VIEW_IDENTITY):
+        audit_reads(actor=actor, objects=[], searches=_searches(criteria))
 
 
 def identity_search_allowed(actor: Any, criteria: Iterable[str]) -> bool:
