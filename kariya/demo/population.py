@@ -57,6 +57,8 @@ CASE_SHARE = 0.4
 DEFAULT_SERVICES_PER_CASE = 3.0
 # How far back the registrations go.
 HISTORY_DAYS = 540
+# A generated person's age does not change in these days after the anchor (``draw_person``).
+STEADY_DAYS = 3
 
 
 def phone_number(rng: random.Random) -> str:
@@ -436,6 +438,15 @@ def draw_person(
     birth_year = registered_on.year - age
     birth_date = None
     if rng.random() < 0.35:
+        birth_date = datetime.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+    # The bulk services check ages on the day the rows are written: in a long run (a million
+    # people take over an hour) that may be a day or two after the anchor, past midnight or
+    # New Year. A birthday in those days would turn a child drawn with a parent's consent
+    # into an adult: draw a birth whose age stays the same until then.
+    later = anchor + datetime.timedelta(days=STEADY_DAYS)
+    while youngest_age(birth_year=birth_year, birth_date=birth_date, on=anchor) != youngest_age(
+        birth_year=birth_year, birth_date=birth_date, on=later
+    ):
         birth_date = datetime.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
     # The rules look at the youngest age the person can be, on the day of registration (the
     # per-row services) or on the day the rows are written (the bulk services): draw what

@@ -224,3 +224,34 @@ def test_stories_end_before_today_even_when_registered_yesterday(db: Any) -> Non
         assert moments == sorted(moments) and len(set(moments)) == len(moments)
         assert all(timezone.localdate(at) <= yesterday for at in moments)
         assert all(d.delivered_on <= yesterday for d in story.deliveries)
+
+
+def test_a_long_run_past_midnight_or_new_year_does_not_age_anyone(db: Any) -> None:
+    """The bulk services check ages on the day the rows are written, which in a long run may
+    be after the anchor (a 1 M run failed when local midnight passed: a child drawn with a
+    parent's consent had turned 18). No drawn age changes in the days after the anchor; across
+    New Year, when everyone known by birth year alone would age at once, each gets a date."""
+    import random
+
+    from kariya.people.services import youngest_age
+
+    generator.generate(organisations=2)
+    team = population.teams(list(Organisation.objects.order_by("pk")))[0]
+    ref = population.Reference.load()
+    for anchor, year_only_expected in (
+        (datetime.date(2026, 12, 30), False),
+        (datetime.date(2026, 6, 14), True),
+    ):
+        later = anchor + datetime.timedelta(days=population.STEADY_DAYS)
+        rng = random.Random(5)
+        rows = [
+            population.draw_person(rng, ref, office=team.offices[0], anchor=anchor).row
+            for _ in range(400)
+        ]
+        for row in rows:
+            year = row.birth_date.year if row.birth_date else row.birth_year
+            assert year is not None
+            assert youngest_age(birth_year=year, birth_date=row.birth_date, on=anchor) == (
+                youngest_age(birth_year=year, birth_date=row.birth_date, on=later)
+            )
+        assert any(row.birth_date is None for row in rows) is year_only_expected
