@@ -70,37 +70,31 @@ def _open_form(request: AuthedRequest, data: Any = None) -> forms.CaseOpenForm:
 
 
 def _case_table(
-    rows: list[dict[str, Any]], *, paginator: CappedPaginator, show_names: bool
+    rows: list[tuple[selectors.CaseListRow, str]], *, paginator: CappedPaginator, show_names: bool
 ) -> SafeString:
     """The case list's table (``core.tables``: the rows in Python, not the template language,
-    for the list's server time)."""
+    for the list's server time); each row is a case and the person's name."""
     priorities = {key: str(label) for key, label in priority.Priority.choices}
     statuses = {key: str(label) for key, label in Status.choices}
     overdue = badge(_("Overdue"), off=True)
     case_url = url_maker("cases:case_detail")
 
-    def code(row: dict[str, Any]) -> SafeString:
-        case = row["case"]
-        shown = link(case_url(case.public_id), case.person.case_code)
-        return mark_safe(f"{shown} {overdue}") if row["overdue"] else shown  # noqa: S308
-
-    def caseworker(row: dict[str, Any]) -> str:
-        user = row["case"].caseworker
-        return str(user.get_full_name() or user.username)
+    def code(row: tuple[selectors.CaseListRow, str]) -> SafeString:
+        case = row[0]
+        shown = link(case_url(case.public_id), case.case_code)
+        return mark_safe(f"{shown} {overdue}") if case.overdue else shown  # noqa: S308
 
     columns = [
         Column(_("Case code"), code),
-        *([Column(_("Name"), lambda row: row["name"] or "—")] if show_names else []),
+        *([Column(_("Name"), lambda row: row[1] or "—")] if show_names else []),
         Column(
             _("Priority"),
-            lambda row: badge(
-                priorities.get(row["case"].priority, ""), off=row["case"].priority == "high"
-            ),
+            lambda row: badge(priorities.get(row[0].priority, ""), off=row[0].priority == "high"),
         ),
-        Column(_("Status"), lambda row: statuses.get(row["case"].status, "")),
-        Column(_("Caseworker"), caseworker),
+        Column(_("Status"), lambda row: statuses.get(row[0].status, "")),
+        Column(_("Caseworker"), lambda row: row[0].caseworker),
         # ISO date: the same as date_format(…, "Y-m-d"), without its formatter per row.
-        Column(_("Opened"), lambda row: timezone.localtime(row["case"].opened_at).date()),
+        Column(_("Opened"), lambda row: timezone.localtime(row[0].opened_at).date()),
     ]
     count = paginator.count
     caption = (
@@ -156,23 +150,19 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         if not form.errors
         else Case.objects.none()
     )
-    paginator = CappedPaginator(cast(Any, ids), PAGE_SIZE, page_number=page_number)
+    # Ids are small: the count and the page's ids come from one read of the first ids.
+    paginator = CappedPaginator(cast(Any, ids), PAGE_SIZE, page_number=page_number, read_ahead=True)
     page = paginator.get_page(page_number)
-    rows = selectors.cases_by_ids(
-        actor, list(page.object_list), only=selectors.LIST_FIELDS, with_overdue=True
-    )
+    rows = selectors.case_rows(actor, list(page.object_list))
     # The search (by its criteria, never their values) and the names listed: one insert.
     names = people_access.identities_for_list(
-        actor, [c.person for c in rows], names_only=True, search_criteria=criteria
+        actor, [row.person for row in rows], names_only=True, search_criteria=criteria
     )
-    shown = [
-        {"case": c, "overdue": c.overdue, "name": _full_name(names.get(c.person_id))}  # type: ignore[attr-defined]
-        for c in rows
-    ]
+    shown = [(row, _full_name(names.get(row.person.pk))) for row in rows]
     context = {
         "form": form,
         "page": page,
-        "rows": shown,
+        "rows": rows,
         "table": _case_table(shown, paginator=paginator, show_names=identity),
         "has_rows": bool(rows),
         "show_names": identity,

@@ -55,14 +55,17 @@ def audit_record(
 def audit_reads(
     *,
     actor: Any,
-    objects: Iterable[models.Model],
+    objects: Iterable[models.Model] = (),
+    refs: Iterable[tuple[str, str]] = (),
     searches: Iterable[tuple[str, Iterable[str]]] = (),
 ) -> int:
     """Log that ``actor`` was shown each of ``objects``: one insert for the lot, through
     ``core.bulk`` (a list page logs 50 reads; building 50 events with the ORM showed in its
-    server time). ``searches``: read events without an object — ``(object_type, criteria)``,
-    the criteria's names only — written in the same insert (a search and the identities it
-    listed: one round trip). Returns how many events were written."""
+    server time). ``refs``: more objects shown, as ``(object_type, object_id)``, for a list
+    read as values rather than instances. ``searches``: read events without an object —
+    ``(object_type, criteria)``, the criteria's names only — written in the same insert (a
+    search and the identities it listed: one round trip). Returns how many events were
+    written."""
     meta = request_meta()
     user = actor if getattr(actor, "is_authenticated", False) else None
     base: dict[str, Any] = {
@@ -83,8 +86,7 @@ def audit_reads(
         }
         for object_type, criteria in searches
     ]
-    for obj in objects:
-        object_type, object_id = _object_ref(obj)
+    for object_type, object_id in [*map(_object_ref, objects), *refs]:
         rows.append({**base, "object_type": object_type, "object_id": object_id})
     insert_rows(AuditEvent, rows)
     return len(rows)

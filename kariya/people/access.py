@@ -8,8 +8,9 @@ top of ``people.view``, and every identity read is written to the audit log.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, NamedTuple, overload
 
 from django.http import Http404
 from django.utils import timezone
@@ -82,19 +83,58 @@ def identity_get_for(actor: Any, person_public_id: Any) -> Identity:
 NAME_FIELDS = ("given_names", "family_names")
 
 
+class PersonRef(NamedTuple):
+    """A listed person as a list reads it, without a model instance: its id and organisation,
+    what ``identities_for_list`` needs to decide."""
+
+    pk: int
+    organisation_id: int
+
+
+class ListedNames(NamedTuple):
+    """A listed person's names, read as values (``identities_for_list(names_only=True)``)."""
+
+    public_id: uuid.UUID
+    given_names: str
+    family_names: str
+
+
+IDENTITY_TYPE = Identity._meta.label_lower
+
+
+@overload
 def identities_for_list(
     actor: Any,
-    persons: Iterable[Person],
+    persons: Iterable[Person | PersonRef],
+    *,
+    names_only: Literal[True],
+    search_criteria: Iterable[str] = (),
+) -> dict[int, ListedNames]: ...
+
+
+@overload
+def identities_for_list(
+    actor: Any,
+    persons: Iterable[Person | PersonRef],
+    *,
+    names_only: Literal[False] = False,
+    search_criteria: Iterable[str] = (),
+) -> dict[int, Identity]: ...
+
+
+def identities_for_list(
+    actor: Any,
+    persons: Iterable[Person | PersonRef],
     *,
     names_only: bool = False,
     search_criteria: Iterable[str] = (),
-) -> dict[int, Identity]:
+) -> dict[int, Identity] | dict[int, ListedNames]:
     """Identities of the listed persons (``person.pk`` → identity), one audit event each
     (one insert for the lot).
 
-    ``names_only``: load and decrypt only the names, for a list that shows nothing else (each
-    encrypted field costs a decryption per row); the other fields are then deferred, and
-    reading one would fetch it by a query of its own.
+    ``names_only``: read and decrypt only the names, as values (``ListedNames``), for a list
+    that shows nothing else: each encrypted field costs a decryption per row, and a model
+    instance per row showed in a list page's server time.
 
     ``search_criteria``: the identity criteria of the search that found them, audited as
     ``identity_search_record`` does, in the same insert (or alone when nothing is listed).
@@ -104,12 +144,24 @@ def identities_for_list(
     if not can(actor, VIEW_IDENTITY):
         return {}
     ids = [p.pk for p in persons if p.organisation_id == actor.organisation_id]
+    searches = _searches(search_criteria)
     query = Identity.objects.filter(person_id__in=ids)
     if names_only:
-        query = query.only("id", "public_id", "organisation_id", "person_id", *NAME_FIELDS)
+        names = {
+            person_id: ListedNames(public_id, given, family)
+            for person_id, public_id, given, family in (
+                query.values_list("person_id", "public_id", *NAME_FIELDS) if ids else []
+            )
+        }
+        # Nothing listed and no search: no row, no statement (core.bulk).
+        audit_reads(
+            actor=actor,
+            refs=[(IDENTITY_TYPE, str(n.public_id)) for n in names.values()],
+            searches=searches,
+        )
+        return names
     identities = list(query) if ids else []
-    # Nothing listed and no search: no row, no statement (core.bulk).
-    audit_reads(actor=actor, objects=identities, searches=_searches(search_criteria))
+    audit_reads(actor=actor, objects=identities, searches=searches)
     return {identity.person_id: identity for identity in identities}
 
 

@@ -93,8 +93,6 @@ def _list_rows(
     for p in people:
         # From the year only (the exact date is identity): the youngest the person can be.
         age = services.youngest_age(birth_year=p.birth_year, birth_date=None, on=today)
-        profile = getattr(p, "migration_profile", None)
-        commune = profile.current_commune if profile is not None else None
         rows.append(
             {
                 "person": p,
@@ -103,7 +101,7 @@ def _list_rows(
                 "age_label": ngettext("%(n)s year", "%(n)s years", age) % {"n": age},
                 "url": person_url(p.public_id),
                 "nationalities": nationalities.get(p.pk) or "—",
-                "commune": commune.name_fr if commune is not None else "—",
+                "commune": p.commune_name or "—",
                 "registered": timezone.localtime(p.registered_at).date().isoformat(),
             }
         )
@@ -180,7 +178,12 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             for_list=True,
         )
     )
-    paginator = CappedPaginator(people, PAGE_SIZE, page_number=page_number)
+    paginator = CappedPaginator(
+        selectors.list_rows(people) if valid else [],
+        PAGE_SIZE,
+        page_number=page_number,
+        count_of=people,
+    )
     page = paginator.get_page(page_number)
     listed = list(page.object_list)
     # The search (by its criteria, never their values) and the identities listed: one insert.

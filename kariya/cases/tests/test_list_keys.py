@@ -307,12 +307,16 @@ def test_the_page_of_a_filter_counts_and_pages_through_the_keys(
     here = caseload["here"]
     client.force_login(caseload["supervisor"])
     response = client.get(f"/cases/?commune={here.pcode}&sort=priority")
-    rows = [r["case"] for r in response.context["rows"]]
+    rows = [r.public_id for r in response.context["rows"]]
     cases = caseload["cases"]
-    assert rows == [cases[3], cases[0], cases[1]]  # high (newest first), then low
+    assert rows == [
+        cases[3].public_id,
+        cases[0].public_id,
+        cases[1].public_id,
+    ]  # high (newest first), then low
     assert response.context["page"].paginator.count == 3
     # The other organisation's case in the same commune never appears.
-    assert caseload["foreign"].pk not in {c.pk for c in rows}
+    assert caseload["foreign"].public_id not in rows
 
 
 def test_a_need_moved_to_another_category_moves_its_cases(

@@ -420,7 +420,7 @@ def test_case_list_filters_combine(client: Any, org_a: Any) -> None:
             rows = client.post("/cases/", data.dict()).context["rows"]
         else:
             rows = client.get(f"/cases/?{query}").context["rows"]
-        return {r["case"].person.case_code for r in rows}
+        return {r.case_code for r in rows}
 
     a, m = aminata.person.case_code, moussa.person.case_code
     assert listed("name=aminata") == {a}
@@ -433,7 +433,7 @@ def test_case_list_filters_combine(client: Any, org_a: Any) -> None:
     assert listed("commune=NE008001001") == set()
     assert listed("sort=priority") == {a, m}
     rows = client.get("/cases/?sort=priority").context["rows"]
-    assert rows[0]["case"] == aminata
+    assert rows[0].public_id == aminata.public_id
     # A bad filter value is a field error, not a crash.
     response = client.get("/cases/?status=nonsense")
     assert response.context["form"].errors
@@ -451,7 +451,7 @@ def test_caseworker_filter_is_for_supervisors(client: Any, org_a: Any) -> None:
     assert "caseworker" not in client.get("/cases/").context["form"].fields
     client.force_login(org_a["supervisor"])
     rows = client.get(f"/cases/?caseworker={other.public_id}").context["rows"]
-    assert [r["case"] for r in rows] == [theirs]
+    assert [r.public_id for r in rows] == [theirs.public_id]
     assert mine.pk != theirs.pk
 
 
@@ -875,6 +875,6 @@ def test_case_list_marks_exactly_the_cases_with_something_overdue(client: Any, o
     services.case_plan_action_complete(actor=actor, action=done)
     client.force_login(actor)
     rows = client.get("/cases/").context["rows"]
-    marked = {r["case"].pk for r in rows if r["overdue"]}
-    assert marked == {cases["action"].pk, cases["visit"].pk}
+    marked = {r.public_id for r in rows if r.overdue}
+    assert marked == {cases["action"].public_id, cases["visit"].public_id}
     assert len(rows) == 5

@@ -76,3 +76,39 @@ def test_segmented_cases_count_each_segment_only_up_to_the_limit(org_a: Any) -> 
     everything = SegmentedCases(cases, "priority", ["high", "medium", "low"])
     assert everything.count_upto(100) == 7
     assert everything.counts() == {"high": 3, "medium": 1, "low": 3}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "first"), [("1", 0), ("2", 5), ("3", 10)])
+def test_read_ahead_gives_the_count_and_the_page_from_one_query(page: str, first: int) -> None:
+    codes = Code.objects.order_by("pk").values_list("pk", flat=True)
+    expected = list(codes[:100])
+    assert len(expected) > 20, "the code lists loaded by the migrations"
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(codes, 5, page_number=page, floor=10, read_ahead=True)
+        shown = paginator.get_page(page)
+        assert paginator.count == paginator.limit + 1 and paginator.more
+        assert list(shown.object_list) == expected[first : first + 5]
+    assert len(queries) == 1
+    assert f"LIMIT {paginator.limit + 1}" in queries[0]["sql"].upper()
+    assert "ORDER BY" in queries[0]["sql"].upper()
+
+
+@pytest.mark.django_db
+def test_read_ahead_of_a_short_list_counts_it_exactly() -> None:
+    codes = Code.objects.filter(pk__in=Code.objects.order_by("pk").values("pk")[:7])
+    paginator = CappedPaginator(codes.order_by("pk"), 5, page_number="2", read_ahead=True)
+    assert paginator.count == 7 and not paginator.more
+    assert len(paginator.get_page("2").object_list) == 2
+
+
+@pytest.mark.django_db
+def test_count_of_counts_the_plain_rows_not_the_joined_columns() -> None:
+    codes = Code.objects.order_by("pk")
+    shown = codes.values_list("pk", "parent__label_fr")
+    paginator = CappedPaginator(shown, 5, page_number=None, floor=10, count_of=codes)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 11
+        page = paginator.get_page(None)
+    assert "JOIN" not in queries[0]["sql"].upper()
+    assert [pk for pk, _parent in page.object_list] == list(codes.values_list("pk", flat=True)[:5])

@@ -16,6 +16,7 @@ from kariya.geo import selectors as geo_selectors
 from kariya.people import access
 from kariya.people.factories import register
 from kariya.people.forms import CommuneField, PersonFilterForm
+from kariya.people.models import Identity
 
 pytestmark = pytest.mark.django_db
 
@@ -57,4 +58,9 @@ def test_names_only_identities_still_audited(org_a: Any) -> None:
     before = AuditEvent.objects.filter(object_type="people.identity").count()
     identities = access.identities_for_list(supervisor, people, names_only=True)
     assert sorted(i.given_names for i in identities.values()) == ["Awa0", "Awa1", "Awa2"]
+    reads = AuditEvent.objects.filter(object_type="people.identity").order_by("-id")[:3]
     assert AuditEvent.objects.filter(object_type="people.identity").count() == before + 3
+    # Each read names the identity shown (read as values, not as instances).
+    expected = {str(identity.public_id) for identity in Identity.objects.filter(person__in=people)}
+    assert {event.object_id for event in reads} == expected
+    assert {event.actor_id for event in reads} == {supervisor.pk}
