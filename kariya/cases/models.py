@@ -85,8 +85,13 @@ class Case(OrgScopedModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
     )
+    # No index of its own: ``case_caseworker_status`` leads with it (migration 0006).
     caseworker = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("caseworker")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("caseworker"),
+        db_index=False,
     )
     opened_from = models.OneToOneField(
         Screening,
@@ -124,12 +129,23 @@ class Case(OrgScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "status", "-opened_at"], name="case_org_status"),
+            # With the id: a status's page of ids is read from the index alone, in order (the
+            # list reads a thousand ids at once: without it, a thousand visits to the table).
+            models.Index(
+                fields=["organisation", "status", "-opened_at", "-id"], name="case_org_status"
+            ),
             models.Index(fields=["caseworker", "status"], name="case_caseworker_status"),
             # The case list (selectors.case_search): newest first for a supervisor and for a
             # caseworker, and the priority filter and order.
             models.Index(fields=["organisation", "-opened_at", "-id"], name="case_org_opened"),
-            models.Index(fields=["caseworker", "-opened_at", "-id"], name="case_caseworker_opened"),
+            # A caseworker's own cases (always within the organisation): with the
+            # organisation first, the page's ids are read from the index alone, in order; on
+            # (caseworker, opened_at) PostgreSQL sorted the busiest caseworker's 21,516 cases
+            # (21 ms) rather than visit the table in date order.
+            models.Index(
+                fields=["organisation", "caseworker", "-opened_at", "-id"],
+                name="case_org_caseworker_opened",
+            ),
             models.Index(
                 fields=["organisation", "priority", "-opened_at", "-id"], name="case_org_priority"
             ),
