@@ -256,3 +256,27 @@ def test_search_query_count_does_not_grow_with_results(
                 list(person.nationalities.all()),
             )
     assert len(rows) == 4
+
+
+@pytest.mark.parametrize("inline", [500, 1])
+def test_every_name_token_must_match_whether_the_ids_are_read_at_once_or_not(
+    org_a: Any, inline: int, monkeypatch: Any
+) -> None:
+    """A search by several tokens keeps the people having all of them (SQLite: the tokens'
+    postings intersected; PostgreSQL: one seek per further token), whether the matching ids
+    are few enough to be read at once (``INLINE_IDS``) or stay a subquery."""
+    monkeypatch.setattr(selectors, "INLINE_IDS", inline)
+    actor = org_a["caseworker"]
+    both = [
+        register(actor, given_names="Ibrahim Ag", family_names="Ahmed"),
+        register(actor, given_names="Ahmed", family_names="Ibrahim"),
+        register(actor, given_names="Ibrahim", family_names="Ahmed Ag"),
+    ]
+    register(actor, given_names="Ibrahim", family_names="Moussa")
+    register(actor, given_names="Ahmed", family_names="Moussa")
+    found = selectors.person_search(actor=actor, text="Ibrahim Ahmed")
+    assert {p.pk for p in found} == {p.pk for p in both}
+    assert {p.pk for p in selectors.person_search(actor=actor, text="ibrahim ag ahmed")} == {
+        both[0].pk,
+        both[2].pk,
+    }
