@@ -6,13 +6,21 @@ from django.db import connections
 
 
 def analyse(using: str = "default") -> None:
-    """Refresh the query planner's statistics (``ANALYZE``, SQLite and PostgreSQL).
+    """Refresh the query planner's statistics (``ANALYZE``, SQLite and PostgreSQL), and on
+    PostgreSQL the visibility map too (``VACUUM (ANALYZE)``).
 
-    Without them SQLite guesses: at a million people it walked the organisation's 43,000
-    cases in date order for a name search (130 ms) instead of starting from the few people
-    found (a few ms). PostgreSQL's autovacuum does it by itself, late after a bulk load."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("ANALYZE")
+    Without statistics SQLite guesses: at a million people it walked the organisation's
+    43,000 cases in date order for a name search (130 ms) instead of starting from the few
+    people found (a few ms). PostgreSQL's autovacuum does both by itself, late after a bulk
+    load; until then an index-only scan visits the table for every row it reads (a name
+    search's postings: 3.7 ms for 2,500 rows instead of 1). VACUUM cannot run inside a
+    transaction: there (tests) only ANALYZE runs."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
 
 
 def analyse_new_indexes(using: str = "default", **_kwargs: object) -> list[str]:

@@ -12,7 +12,8 @@ from kariya.core.maintenance import analyse
 
 class Command(BaseCommand):
     help = (
-        "Refresh the query planner's statistics (ANALYZE). Run it after a large import and, "
+        "Refresh the query planner's statistics (ANALYZE; on PostgreSQL VACUUM (ANALYZE), "
+        "which also lets index-only scans skip the table). Run it after a large import and, "
         "on SQLite, weekly from cron."
     )
 
