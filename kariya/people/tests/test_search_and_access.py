@@ -262,9 +262,9 @@ def test_search_query_count_does_not_grow_with_results(
 def test_every_name_token_must_match_whether_the_ids_are_read_at_once_or_not(
     org_a: Any, inline: int, monkeypatch: Any
 ) -> None:
-    """A search by several tokens keeps the people having all of them (SQLite: the tokens'
-    postings intersected; PostgreSQL: one seek per further token), whether the matching ids
-    are few enough to be read at once (``INLINE_IDS``) or stay a subquery."""
+    """A search by several tokens keeps the people having all of them (the tokens' postings
+    intersected), whether the matching ids are few enough to be read at once
+    (``INLINE_IDS``) or stay a subquery."""
     monkeypatch.setattr(selectors, "INLINE_IDS", inline)
     actor = org_a["caseworker"]
     both = [
