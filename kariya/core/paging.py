@@ -38,10 +38,12 @@ class CappedPaginator(Paginator):
     ``count_of``: what to count instead of the object list — the same rows without the joins
     of the columns a list shows, which a count would otherwise walk for every row counted.
 
-    ``read_ahead``: a queryset of small rows (ids) is read once, its first ``limit + 1`` rows
-    in order, and both the count and the page come from that list — one query instead of two
-    (on PostgreSQL each query is a round trip, a tenth of a list page's server time). Reading
-    a thousand ids in index order costs what counting them does; for wide rows, leave it off.
+    ``read_ahead``: a queryset of small rows (ids), or of rows known to be few (a search by
+    name, phone, document or case code), is read once, its first ``limit + 1`` rows in order,
+    and both the count and the page come from that list — one query instead of two (on
+    PostgreSQL each query is a round trip, a tenth of a list page's server time). Reading a
+    thousand ids in index order costs what counting them does; for a thousand wide rows, leave
+    it off.
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class CappedPaginator(Paginator):
         self.limit = max(floor, (requested_page(page_number) + 1) * per_page)
         if read_ahead and isinstance(object_list, QuerySet):
             object_list = list(object_list[: self.limit + 1])
+            count_of = None  # counted from what was read
         self.count_of = object_list if count_of is None else count_of
         super().__init__(object_list, per_page)
 

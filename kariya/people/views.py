@@ -178,11 +178,14 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             for_list=True,
         )
     )
+    # A search by identity or case code finds a few people: their rows are read at once, the
+    # count with them (one query); the plain list and its filters count first (count_of).
     paginator = CappedPaginator(
         selectors.list_rows(people) if valid else [],
         PAGE_SIZE,
         page_number=page_number,
         count_of=people,
+        read_ahead=bool(criteria or filters.get("case_code")),
     )
     page = paginator.get_page(page_number)
     listed = list(page.object_list)

@@ -180,3 +180,28 @@ def test_tables_written_on_every_read_or_registration_keep_no_repeated_index(
     assert found() == dict.fromkeys(columns, 1)
     migration.drop_indexes(apps, editor)
     assert found() == dict.fromkeys(columns, 0)
+
+
+@pytest.mark.django_db
+def test_the_audit_log_has_no_pattern_index_on_object_id() -> None:
+    """PostgreSQL: no ``varchar_pattern_ops`` index beside ``object_id``'s plain one (no query
+    uses it; every read writes a row); the migration can restore and drop it again. SQLite:
+    never had one."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    table = AuditEvent._meta.db_table
+    editor = connection.schema_editor(atomic=False)
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, table)
+        return {n for n, c in found.items() if c["index"] and c["columns"] == ["object_id"]}
+
+    assert len(indexes()) == 1  # the plain one, for reading the log by object
+    migration = import_module("kariya.core.migrations.0003_audit_drop_object_id_pattern_index")
+    migration.restore_pattern_index(apps, editor)
+    assert len(indexes()) == (2 if connection.vendor == "postgresql" else 1)
+    migration.drop_pattern_index(apps, editor)
+    assert len(indexes()) == 1

@@ -64,3 +64,30 @@ def test_names_only_identities_still_audited(org_a: Any) -> None:
     expected = {str(identity.public_id) for identity in Identity.objects.filter(person__in=people)}
     assert {event.object_id for event in reads} == expected
     assert {event.actor_id for event in reads} == {supervisor.pk}
+
+
+def test_a_search_reads_its_rows_and_its_count_in_one_query(client: Any, org_a: Any) -> None:
+    """A search by name finds a few people: the list reads their rows once and counts them
+    from what it read; the plain list counts first (a COUNT over the first 1,001)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = org_a["caseworker"]
+    for i in range(3):
+        register(actor, given_names=f"Hadiza{i}", family_names="Mahamadou")
+    register(actor, given_names="Moussa", family_names="Abdou")
+    client.force_login(actor)
+    with CaptureQueriesContext(connection) as searched:
+        response = client.post("/people/", {"name": "Mahamadou"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
+    assert sorted(r["identity"].given_names for r in response.context["rows"]) == [
+        "Hadiza0",
+        "Hadiza1",
+        "Hadiza2",
+    ]
+    assert not any("COUNT(" in q["sql"].upper() for q in searched.captured_queries)
+    with CaptureQueriesContext(connection) as listed:
+        response = client.get("/people/")
+    assert response.context["page"].paginator.count == 4
+    assert any("COUNT(" in q["sql"].upper() for q in listed.captured_queries)
