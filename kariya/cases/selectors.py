@@ -257,12 +257,12 @@ def case_search(
     commune is the person's current commune (migration profile); a specific need matches the
     UNHCR code, or any of its sub-codes, recorded in one of the person's vulnerability
     assessments. Only a supervisor (``cases.view_all``) filters by caseworker. ``sort`` is one
-    of ``CASE_SORTS``. ``ids_only``: the
-    cases' ids, in order, for a page to be read by ``case_rows`` (sorting and cutting a
-    page from the cases table alone: with a filter that keeps 20,000 cases, joining each to
-    its person before sorting cost 80 ms at a million people). Not evaluated:
-    paginate it; a page costs two queries (count and rows), or one more per extra segment a
-    page spans for the priority and status orders.
+    of ``CASE_SORTS``. ``ids_only``: the cases' ids, in order, for a page to be read by
+    ``case_rows`` (sorting and cutting a page from the cases table alone: with a filter that
+    keeps 20,000 cases, joining each to its person before sorting cost 80 ms at a million
+    people). Not evaluated: paginate it; the case list reads the ids ahead, count and page in
+    one query (``CappedPaginator(read_ahead=True)``), or one query per segment counted and
+    read for the priority and status orders.
     """
     conditions: dict[str, Any] = {}
     if case_code.strip() or text.strip() or phone.strip() or document.strip():

@@ -26,18 +26,20 @@ def single_column_indexes(schema_editor: Any, table: str, column: str) -> list[s
     ]
 
 
+def drop_index(schema_editor: Any, table: str, name: str) -> None:
+    """Drop the index ``name`` of ``table``, found by introspection."""
+    schema_editor.execute(
+        schema_editor.sql_delete_index
+        % {"table": schema_editor.quote_name(table), "name": schema_editor.quote_name(name)}
+    )
+
+
 def drop_single_column_indexes(schema_editor: Any, model: Any, fields: tuple[str, ...]) -> None:
     table = model._meta.db_table
     for field_name in fields:
         column = model._meta.get_field(field_name).column
         for name in single_column_indexes(schema_editor, table, column):
-            schema_editor.execute(
-                schema_editor.sql_delete_index
-                % {
-                    "table": schema_editor.quote_name(table),
-                    "name": schema_editor.quote_name(name),
-                }
-            )
+            drop_index(schema_editor, table, name)
 
 
 def restore_single_column_indexes(schema_editor: Any, model: Any, fields: tuple[str, ...]) -> None:

@@ -125,9 +125,9 @@ def _matching(organisation_id: int, kind: str, keys: set[str]) -> QuerySet[Any] 
     2,655 and 600 postings in one organisation; "Souleymane Hamadou": 2,368 and 1,306).
     Grouping every token's postings (``GROUP BY person HAVING count``) cost 4–6 ms.
 
-    Read at once when they are few (``INLINE_IDS``): a list page may run its search twice
-    (the people list's count and page). Otherwise a subquery, so a search that matches
-    thousands stays one query.
+    Read at once when they are few (``INLINE_IDS``): the list's query then gets the ids as
+    values, which both planners count exactly. Otherwise a subquery, so a search that
+    matches thousands stays one query.
     """
     first, *others = sorted(keys)
 

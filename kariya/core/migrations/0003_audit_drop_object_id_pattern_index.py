@@ -8,20 +8,16 @@ from typing import Any
 
 from django.db import migrations
 
+from kariya.core.indexes import drop_index, single_column_indexes
+
 
 def drop_pattern_index(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    model = apps.get_model("core", "AuditEvent")
-    table = model._meta.db_table
-    with schema_editor.connection.cursor() as cursor:
-        constraints = schema_editor.connection.introspection.get_constraints(cursor, table)
-    for name, info in constraints.items():
-        if info["index"] and info["columns"] == ["object_id"] and name.endswith("_like"):
-            schema_editor.execute(
-                schema_editor.sql_delete_index
-                % {"table": schema_editor.quote_name(table), "name": schema_editor.quote_name(name)}
-            )
+    table = apps.get_model("core", "AuditEvent")._meta.db_table
+    for name in single_column_indexes(schema_editor, table, "object_id"):
+        if name.endswith("_like"):
+            drop_index(schema_editor, table, name)
 
 
 def restore_pattern_index(apps: Any, schema_editor: Any) -> None:

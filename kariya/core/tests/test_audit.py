@@ -191,13 +191,13 @@ def test_the_audit_log_has_no_pattern_index_on_object_id() -> None:
 
     from django.apps import apps
 
+    from kariya.core.indexes import single_column_indexes
+
     table = AuditEvent._meta.db_table
     editor = connection.schema_editor(atomic=False)
 
-    def indexes() -> set[str]:
-        with connection.cursor() as cursor:
-            found = connection.introspection.get_constraints(cursor, table)
-        return {n for n, c in found.items() if c["index"] and c["columns"] == ["object_id"]}
+    def indexes() -> list[str]:
+        return single_column_indexes(editor, table, "object_id")
 
     assert len(indexes()) == 1  # the plain one, for reading the log by object
     migration = import_module("kariya.core.migrations.0003_audit_drop_object_id_pattern_index")
