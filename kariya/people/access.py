@@ -248,10 +248,12 @@ NETWORK_SIGNAL_FIELD = "network_signal"
 
 
 def registration_check_record(
-    actor: Any, *, criteria: Iterable[str], signalled: Iterable[Person]
+    actor: Any, *, criteria: Iterable[str], signalled: Iterable[Person], network: bool = False
 ) -> None:
     """Audit one registration check: an event in the actor's organisation naming the criteria
-    used (``name``, ``phone``, ``document``), never their values; and, for each person of
+    used (``name``, ``phone``, ``document``), never their values, and ``network_signal`` when
+    the other organisations' keys were looked up (what ``selectors.network_checks_used``
+    counts); and, for each person of
     another organisation whose existence the network signal revealed, an event in **that**
     organisation's log (object: its person; field ``network_signal``; actor: who asked), so
     its data protection officer sees every disclosure. One insert for the lot."""
@@ -262,7 +264,7 @@ def registration_check_record(
         actor=actor,
         action=AuditAction.READ,
         object_type=CHECK_OBJECT_TYPE,
-        changed_fields=used,
+        changed_fields=used + [NETWORK_SIGNAL_FIELD] if network else used,
     )
     meta = request_meta()
     rows = [

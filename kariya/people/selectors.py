@@ -7,9 +7,11 @@ for a purpose; it reads the ledger each time, so a withdrawal counts at once.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
@@ -30,12 +32,15 @@ from django.utils import timezone, translation
 from kariya.accounts.models import NetworkStatus, Organisation
 from kariya.codelists.models import Code
 from kariya.core import memo
+from kariya.core.models import AuditEvent
 from kariya.geo.models import AdminUnit, Country
 from kariya.matching import registration
 from kariya.matching.dictionary import current_variants
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones, services
 from kariya.people.access import (
+    CHECK_OBJECT_TYPE,
+    NETWORK_SIGNAL_FIELD,
     REGISTER,
     VIEW,
     VIEW_IDENTITY,
@@ -59,6 +64,8 @@ from kariya.people.models import (
     SearchKind,
 )
 from kariya.people.services import normalise_document_number, search_key
+
+logger = logging.getLogger(__name__)
 
 
 def consent_covering(
@@ -613,6 +620,29 @@ NETWORK_ROWS = 1000
 NAME_YEAR_MAX_HOLDERS = 2
 
 
+NETWORK_WINDOW = datetime.timedelta(hours=1)
+
+
+def network_checks_per_hour() -> int:
+    """How many registration checks a user may run across the network in an hour (setting
+    ``KARIYA_NETWORK_CHECKS_PER_HOUR``, default 60). A caseworker presses "Check for existing
+    records" once or twice per person registered; probing a list of names one by one to learn
+    which organisations know them is what the limit stops (docs/data-protection.md). Beyond
+    it, the check still compares the records of the caseworker's own organisation."""
+    return int(settings.KARIYA_NETWORK_CHECKS_PER_HOUR)
+
+
+def network_checks_used(actor: Any, *, now: datetime.datetime | None = None) -> int:
+    """The registration checks that asked the network in the last hour for this user: the
+    audit events of ``registration_check_record`` that name ``network_signal`` (the audit log
+    is the one count every process shares; index ``audit_actor_at``)."""
+    since = (now or timezone.now()) - NETWORK_WINDOW
+    fields = AuditEvent.objects.filter(
+        actor_id=actor.pk, object_type=CHECK_OBJECT_TYPE, at__gte=since
+    ).values_list("changed_fields", flat=True)
+    return sum(1 for names in fields if NETWORK_SIGNAL_FIELD in (names or ()))
+
+
 def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkContact]:
     """The other member organisations that likely know the person being registered: only their
     names and contact details, never the person's id, case code, score or fields.
@@ -630,15 +660,19 @@ def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkConta
     (``access.registration_check_record``) with the persons behind it
     (``network_signal_persons``).
     """
-    return [contact for contact, _people in _network(actor, draft)]
+    return [contact for contact, _people in _network(actor, draft)[1]]
 
 
-def _network(actor: Any, draft: RegistrationDraft) -> list[tuple[NetworkContact, list[Person]]]:
+def _network(
+    actor: Any, draft: RegistrationDraft
+) -> tuple[bool, list[tuple[NetworkContact, list[Person]]]]:
+    """Whether the other organisations' keys were looked up at all (the draft may hold no
+    key of ``NETWORK_KINDS``), and the organisations found with their persons."""
     if not can(actor, REGISTER):
-        return []
+        return False, []
     drafted = draft_keys(draft, NETWORK_KINDS)
     if not drafted:
-        return []
+        return False, []
     name_year = {key for kind, key in drafted if kind == SearchKind.NAME_YEAR}
     org_id: int = actor.organisation_id
     # The same condition as the partial index ``searchkey_network``.
@@ -660,7 +694,7 @@ def _network(actor: Any, draft: RegistrationDraft) -> list[tuple[NetworkContact,
         if key not in name_year or len(found) <= NAME_YEAR_MAX_HOLDERS:
             person_ids |= found
     if not person_ids:
-        return []
+        return True, []
     referral = Consent.objects.filter(
         person_id=OuterRef("pk"),
         scope=ConsentScope.REFERRAL,
@@ -701,15 +735,20 @@ def _network(actor: Any, draft: RegistrationDraft) -> list[tuple[NetworkContact,
         if org.pk not in grouped:
             grouped[org.pk] = (NetworkContact(org.name, org.acronym, org.email, org.phone), [])
         grouped[org.pk][1].append(person)
-    return list(grouped.values())
+    return True, list(grouped.values())
 
 
 def network_signal_persons(
     *, actor: Any, draft: RegistrationDraft
-) -> tuple[list[NetworkContact], list[Person]]:
-    """``network_signal`` and the persons behind it, for the audit only (never shown)."""
-    found = _network(actor, draft)
-    return [contact for contact, _p in found], [p for _c, people in found for p in people]
+) -> tuple[bool, list[NetworkContact], list[Person]]:
+    """``network_signal``, whether the network was asked, and the persons behind the signal,
+    for the audit only (never shown)."""
+    asked, found = _network(actor, draft)
+    return (
+        asked,
+        [contact for contact, _p in found],
+        [p for _c, people in found for p in people],
+    )
 
 
 @dataclass(frozen=True)
@@ -722,6 +761,9 @@ class RegistrationCheck:
     network: list[NetworkContact]
     shows_candidates: bool
     checked: bool  # False when the draft holds no name, phone or document yet
+    # True when the user has used up ``network_checks_per_hour``: the other organisations
+    # were not asked (``network`` is empty for that reason, not because nobody knows the person).
+    network_paused: bool = False
 
 
 def registration_check(*, actor: Any, draft: RegistrationDraft) -> RegistrationCheck:
@@ -733,6 +775,17 @@ def registration_check(*, actor: Any, draft: RegistrationDraft) -> RegistrationC
     if not criteria or not can(actor, REGISTER):
         return RegistrationCheck([], [], shows, checked=False)
     candidates = registration_candidates(actor=actor, draft=draft)
-    network, signalled = network_signal_persons(actor=actor, draft=draft)
-    registration_check_record(actor, criteria=criteria, signalled=signalled)
-    return RegistrationCheck(candidates, network, shows, checked=True)
+    paused = network_checks_used(actor) >= network_checks_per_hour()
+    asked = False
+    network: list[NetworkContact] = []
+    signalled: list[Person] = []
+    if paused:
+        logger.warning(
+            "registration check: network part paused for user %s (%s checks an hour)",
+            actor.pk,
+            network_checks_per_hour(),
+        )
+    else:
+        asked, network, signalled = network_signal_persons(actor=actor, draft=draft)
+    registration_check_record(actor, criteria=criteria, signalled=signalled, network=asked)
+    return RegistrationCheck(candidates, network, shows, checked=True, network_paused=paused)

@@ -602,3 +602,10 @@ class RegistrationCheckResultSerializer(serializers.Serializer):  # type: ignore
         many=True,
         help_text=_("Other member organisations that likely know the person: contact them."),
     )
+    network_paused = serializers.BooleanField(
+        help_text=_(
+            "True when you have run too many checks in the last hour: other organisations "
+            "were not asked this time, so an empty network list means nothing. Lifts by "
+            "itself within the hour."
+        ),
+    )

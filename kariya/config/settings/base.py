@@ -238,6 +238,9 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "kariya@localhost") or "kariy
 KARIYA_BASE_URL = env.get("KARIYA_BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
 
 KARIYA_ROTATION_BATCH = env.get_int("KARIYA_ROTATION_BATCH", 500)
+# Registration checks that may ask the other organisations, per user and hour
+# (people.selectors.network_checks_per_hour).
+KARIYA_NETWORK_CHECKS_PER_HOUR = env.get_int("KARIYA_NETWORK_CHECKS_PER_HOUR", 60)
 
 # Demo accounts (published password) and `--reset` are refused unless a settings module
 # allows them: development and tests do, production never.

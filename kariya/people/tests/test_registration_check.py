@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kariya.accounts.models import NetworkStatus
 from kariya.core.models import AuditEvent
@@ -234,7 +235,8 @@ def test_candidates_read_identities_audited_and_check_audited_without_values(
     assert len(reads) >= len(check.candidates)
     assert all(e.organisation_id == org_a.org.pk for e in reads)
     (query,) = [e for e in events if e.object_type == access.CHECK_OBJECT_TYPE]
-    assert query.actor_id == actor.pk and query.changed_fields == ["name", "phone"]
+    assert query.actor_id == actor.pk
+    assert query.changed_fields == ["name", "network_signal", "phone"]
     # Beta's log records that its person's existence was signalled to Alpha's caseworker.
     (disclosed,) = [e for e in events if e.organisation_id == org_b.org.pk]
     assert disclosed.object_id == str(network["at_beta"].public_id)
@@ -424,3 +426,60 @@ def test_a_common_name_pair_and_year_is_not_enough(org_a: Any, org_b: Any) -> No
     actor = org_a["caseworker"]
     assert selectors.network_signal(actor=actor, draft=_draft(phone_numbers=())) == []
     assert selectors.network_signal(actor=actor, draft=_draft())
+
+
+# --- the hourly limit on asking the network ----------------------------------------------------
+
+
+def test_network_part_pauses_after_the_hourly_limit(
+    org_a: Any, org_b: Any, network: dict[str, Any], settings: Any
+) -> None:
+    settings.KARIYA_NETWORK_CHECKS_PER_HOUR = 2
+    actor = org_a["caseworker"]
+    for _ in range(2):
+        check = selectors.registration_check(actor=actor, draft=_draft())
+        assert check.network and not check.network_paused
+    assert selectors.network_checks_used(actor) == 2
+    disclosed_before = AuditEvent.objects.filter(organisation_id=org_b.org.pk).count()
+
+    check = selectors.registration_check(actor=actor, draft=_draft())
+    # Other organisations are not asked; the user's own organisation still is.
+    assert check.network_paused and check.network == []
+    assert check.candidates and check.checked
+    assert AuditEvent.objects.filter(organisation_id=org_b.org.pk).count() == disclosed_before
+    last = AuditEvent.objects.filter(object_type=access.CHECK_OBJECT_TYPE).latest("id")
+    assert last.changed_fields == ["name", "phone"]  # the network was not asked
+    assert selectors.network_checks_used(actor) == 2  # a paused check does not extend the pause
+
+    # Another user of the same organisation has a limit of their own.
+    other = selectors.registration_check(actor=org_a["supervisor"], draft=_draft())
+    assert other.network and not other.network_paused
+
+
+def test_network_limit_counts_only_the_last_hour(
+    org_a: Any, org_b: Any, network: dict[str, Any], settings: Any
+) -> None:
+    settings.KARIYA_NETWORK_CHECKS_PER_HOUR = 1
+    actor = org_a["caseworker"]
+    assert selectors.registration_check(actor=actor, draft=_draft()).network
+    assert selectors.registration_check(actor=actor, draft=_draft()).network_paused
+    # The audit log is append-only: the window is checked by looking from later on.
+    later = timezone.now() + datetime.timedelta(minutes=59)
+    assert selectors.network_checks_used(actor, now=later) == 1
+    later = timezone.now() + datetime.timedelta(minutes=61)
+    assert selectors.network_checks_used(actor, now=later) == 0
+
+
+def test_checks_that_do_not_ask_the_network_do_not_count(
+    org_a: Any, network: dict[str, Any], settings: Any
+) -> None:
+    settings.KARIYA_NETWORK_CHECKS_PER_HOUR = 1
+    actor = org_a["caseworker"]
+    # A phone alone makes no key the network compares (a phone needs two names with it).
+    for _ in range(3):
+        check = selectors.registration_check(
+            actor=actor, draft=RegistrationDraft(phone_numbers=("0022796112233",))
+        )
+        assert check.checked and not check.network_paused
+    assert selectors.network_checks_used(actor) == 0
+    assert selectors.registration_check(actor=actor, draft=_draft()).network

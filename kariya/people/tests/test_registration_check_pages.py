@@ -136,7 +136,7 @@ def test_page_check_is_audited_without_values(
     login(org_a["caseworker"]).post(CHECK, FORM)
     events = AuditEvent.objects.order_by("id")[before:]
     assert [e.changed_fields for e in events if e.object_type == "people.registration_check"] == [
-        ["name", "phone"]
+        ["name", "network_signal", "phone"]
     ]
 
 
@@ -203,3 +203,28 @@ def test_a_person_registered_after_the_check_is_found_by_it(login: Any, org_a: A
         consents=[services_consent(), services_consent(scope=ConsentScope.FOLLOW_UP)],
     )
     assert len(_api(client, BODY).json()["candidates"]) == 1
+
+
+def test_page_and_api_say_when_the_network_was_not_asked(
+    client: Any, login: Any, org_a: Any, org_b: Any, network: dict[str, Any], settings: Any
+) -> None:
+    settings.KARIYA_NETWORK_CHECKS_PER_HOUR = 1
+    client = login(org_a["caseworker"])
+    first = client.post(CHECK, FORM).content.decode()
+    assert org_b.org.name in first and "were not asked" not in first
+    paused = client.post(CHECK, FORM).content.decode()
+    assert org_b.org.name not in paused
+    assert "Other organisations were not asked this time" in paused
+    assert "No likely record found in other organisations" not in paused
+    body = _api(client, BODY).json()
+    assert body["network_paused"] is True and body["network"] == []
+    assert body["candidates"]  # the organisation's own records are still compared
+
+
+def test_the_pause_is_explained_in_french(
+    client: Any, login: Any, org_a: Any, network: dict[str, Any], settings: Any
+) -> None:
+    settings.KARIYA_NETWORK_CHECKS_PER_HOUR = 0
+    client = login(org_a["caseworker"])
+    text = client.post(CHECK, FORM, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Les autres organisations n’ont pas été interrogées cette fois" in text
