@@ -259,6 +259,10 @@ class DedupRun(OrgScopedModel):
         return min(100, self.progress_done * 100 // self.progress_total)
 
     @property
+    def threshold_percent(self) -> int:
+        return round(self.threshold * 100)
+
+    @property
     def is_stale(self) -> bool:
         return self.is_active and self.updated_at < timezone.now() - STALE_AFTER
 

@@ -46,6 +46,18 @@ def review_queue(actor: Any) -> QuerySet[DuplicateCandidate]:
     )
 
 
+def run_history(actor: Any) -> QuerySet[DedupRun]:
+    """The organisation's searches for duplicates, newest first (none without
+    ``dedup.review``); index ``dedup_run_recent``."""
+    if not can(actor, REVIEW):
+        return DedupRun.objects.none()
+    return (
+        DedupRun.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("started_by")
+        .order_by("-created_at", "-id")
+    )
+
+
 def latest_run(actor: Any) -> DedupRun | None:
     """The organisation's most recent search for duplicates (None without ``dedup.review``)."""
     if not can(actor, REVIEW):

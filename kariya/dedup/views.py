@@ -25,7 +25,14 @@ from kariya.core.http import AuthedRequest
 from kariya.core.tables import Column, badge, link, table, url_maker
 from kariya.core.viewhelpers import apply_errors
 from kariya.dedup import access, forms, selectors, services
-from kariya.dedup.models import CandidateStatus, DedupRun, DuplicateCandidate, PersonMerge
+from kariya.dedup.batch import METHOD_RULES
+from kariya.dedup.models import (
+    CandidateStatus,
+    DedupRun,
+    DuplicateCandidate,
+    PersonMerge,
+    RunStatus,
+)
 from kariya.people import access as people_access
 from kariya.people import selectors as people_selectors
 from kariya.people.models import Person
@@ -39,6 +46,12 @@ def _percent(score: float) -> str:
 
 @requires(access.REVIEW)
 def queue(request: AuthedRequest) -> HttpResponse:
+    return _queue_page(request, forms.RunStartForm())
+
+
+def _queue_page(
+    request: AuthedRequest, start_form: forms.RunStartForm, *, status: int = 200
+) -> HttpResponse:
     page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -62,12 +75,15 @@ def queue(request: AuthedRequest) -> HttpResponse:
         {
             "page": page,
             "table": table(caption=caption, columns=columns, rows=rows) if rows else None,
-            **_run_context(selectors.latest_run(request.user), refresh=False),
+            **_run_context(selectors.latest_run(request.user), refresh=False, form=start_form),
         },
+        status=status,
     )
 
 
-def _run_context(run: DedupRun | None, *, refresh: bool) -> dict[str, Any]:
+def _run_context(
+    run: DedupRun | None, *, refresh: bool, form: forms.RunStartForm | None = None
+) -> dict[str, Any]:
     """The state area of the queue page: it polls (htmx, every 2 s) while the run is queued or
     running and gives news; a finished run's partial carries no trigger, so polling stops."""
     polling = run is not None and run.is_active and not run.is_stale
@@ -75,6 +91,7 @@ def _run_context(run: DedupRun | None, *, refresh: bool) -> dict[str, Any]:
         "run": run,
         "polling": polling,
         "can_start": not polling,
+        "start_form": form or forms.RunStartForm(),
         # Reached by polling: the list below was drawn before the run ended.
         "refresh": refresh and run is not None and run.candidates_added > 0,
     }
@@ -83,10 +100,15 @@ def _run_context(run: DedupRun | None, *, refresh: bool) -> dict[str, Any]:
 @requires(access.REVIEW)
 @require_POST
 def run_start(request: AuthedRequest) -> HttpResponse:
-    """Start a search for duplicates (POST, CSRF). With a worker it runs in the background and
-    the queue page follows it; with the immediate backend (tests) it is done when this returns."""
+    """Start a search for duplicates (POST, CSRF) with the minimum score chosen on the page.
+    With a worker it runs in the background and the queue page follows it; with the immediate
+    backend (tests) it is done when this returns. A bad score: the queue page again, with the
+    field's error (400)."""
+    form = forms.RunStartForm(request.POST)
+    if not form.is_valid():
+        return _queue_page(request, form, status=400)
     try:
-        services.registry_deduplicate_start(actor=request.user)
+        services.registry_deduplicate_start(actor=request.user, threshold=form.fraction())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -103,6 +125,77 @@ def run_state(request: AuthedRequest, public_id: Any) -> HttpResponse:
     """The state area alone, for htmx polling."""
     run = access.run_get_for(request.user, public_id)
     return render(request, "dedup/_run_state.html", _run_context(run, refresh=True))
+
+
+@requires(access.REVIEW)
+@require_GET
+def run_list(request: AuthedRequest) -> HttpResponse:
+    """The organisation's searches for duplicates, newest first: who started each, with which
+    minimum score, how it ended and what it found."""
+    page = Paginator(selectors.run_history(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+
+    def when(run: DedupRun) -> str:
+        return str(formats.date_format(timezone.localtime(run.created_at), "SHORT_DATETIME_FORMAT"))
+
+    def outcome(run: DedupRun) -> Any:
+        if run.is_stale:
+            return badge(_("Probably stopped"), off=True)
+        if run.is_active:
+            return badge(run.get_stage_display())
+        if run.status == RunStatus.FAILED:
+            return badge(run.get_status_display(), off=True)
+        return run.get_status_display()
+
+    def score(run: DedupRun) -> str:
+        if run.method == METHOD_RULES:
+            return _("fixed rules")
+        return _percent(run.threshold)
+
+    def duration(run: DedupRun) -> str:
+        if run.started_at is None or run.finished_at is None:
+            return ""
+        return _seconds(max(0.0, (run.finished_at - run.started_at).total_seconds()))
+
+    rows = list(page.object_list)
+    columns = [
+        Column(_("Started"), when),
+        Column(_("By"), lambda r: r.started_by.get_full_name() or r.started_by.username),
+        Column(_("State"), outcome),
+        Column(_("Minimum score"), score),
+        Column(_("Records read"), lambda r: _count(r.records_read)),
+        Column(_("Pairs found"), lambda r: _count(r.pairs_found)),
+        Column(_("New pairs to review"), lambda r: _count(r.candidates_added)),
+        Column(_("Time taken"), duration),
+        Column(_("Why it failed"), lambda r: r.error_message),
+    ]
+    n = page.paginator.count
+    caption = ngettext("%(n)s search", "%(n)s searches", n) % {"n": n}
+    return render(
+        request,
+        "dedup/run_list.html",
+        {
+            "page": page,
+            "table": table(caption=caption, columns=columns, rows=rows) if rows else None,
+        },
+    )
+
+
+def _count(n: int) -> str:
+    return str(formats.number_format(n, force_grouping=True))
+
+
+def _seconds(total: float) -> str:
+    """A run's duration in words: "45 s", "3 min 20 s", "1 h 05 min"."""
+    whole = round(total)
+    if whole < 60:
+        return _("%(s)s s") % {"s": whole}
+    minutes, seconds = divmod(whole, 60)
+    if minutes < 60:
+        return _("%(m)s min %(s)02d s") % {"m": minutes, "s": seconds}
+    hours, minutes = divmod(minutes, 60)
+    return _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
 
 
 def _side(request: AuthedRequest, person: Person) -> dict[str, Any]:

@@ -338,3 +338,97 @@ def test_the_start_needs_the_csrf_token(org_a: Any) -> None:
     strict.force_login(org_a["supervisor"])
     assert strict.post("/duplicates/runs/new/").status_code == 403
     assert not DedupRun.objects.exists()
+
+
+def test_the_minimum_score_is_chosen_on_the_page(
+    client: Any, org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(org_a["supervisor"])
+    queue = client.get("/duplicates/").content.decode()
+    assert 'name="threshold"' in queue and 'value="40"' in queue  # the engine's default
+    assert form_problems(queue) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/duplicates/runs/new/", {"threshold": "70"})
+    assert response.status_code == 302
+    assert DedupRun.objects.get().threshold == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize("typed", ["0", "100", "-5", "4.5", "soixante"])
+def test_a_bad_minimum_score_is_refused_with_the_field_error(
+    client: Any, org_a: Any, typed: str
+) -> None:
+    client.force_login(org_a["supervisor"])
+    response = client.post("/duplicates/runs/new/", {"threshold": typed})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'class="errorlist' in text and "Minimum score (%)" in text
+    assert f'value="{typed}"' in text  # the page comes back as typed
+    assert not DedupRun.objects.exists()
+
+
+def test_the_minimum_score_error_in_french(client: Any, org_a: Any) -> None:
+    client.cookies["django_language"] = "fr"
+    client.force_login(org_a["supervisor"])
+    text = client.post("/duplicates/runs/new/", {"threshold": "100"}).content.decode()
+    assert "Score minimal (%)" in text
+    assert "inférieure ou égale à 99" in text
+
+
+def test_past_searches_four_ways(client: Any, org_a: Any, org_b: Any) -> None:
+    run = _run(org_a, status="done")
+    DedupRun.objects.filter(pk=run.pk).update(
+        method="model", records_read=10440, pairs_found=120, candidates_added=97
+    )
+    _run(org_b, status="done")
+    assert _get(client, None, "/duplicates/runs/").status_code == 302
+    for wrong in (org_a["caseworker"], org_a["gbv_focal_point"], org_a["org_admin"]):
+        assert _get(client, wrong, "/duplicates/runs/").status_code == 404
+    theirs = _get(client, org_b["supervisor"], "/duplicates/runs/").content.decode()
+    assert "10,440" not in theirs and "1 search" in theirs  # only their own run
+    page = _get(client, org_a["supervisor"], "/duplicates/runs/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "1 search" in text and "10,440" in text and "97" in text and "80 %" in text
+    assert org_a["supervisor"].username in text or org_a["supervisor"].get_full_name() in text
+    assert form_problems(text) == []
+    assert client.post("/duplicates/runs/").status_code == 405
+
+
+def test_past_searches_show_each_outcome(client: Any, org_a: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    failed = _run(org_a, status="failed")
+    DedupRun.objects.filter(pk=failed.pk).update(error_code="memory")
+    small = _run(org_a, status="done")
+    began = timezone.now() - datetime.timedelta(minutes=5)
+    DedupRun.objects.filter(pk=small.pk).update(
+        method="rules", started_at=began, finished_at=began + datetime.timedelta(seconds=200)
+    )
+    running = _run(org_a, status="running")
+    DedupRun.objects.filter(pk=running.pk).update(stage="comparing")
+    text = _get(client, org_a["supervisor"], "/duplicates/runs/").content.decode()
+    assert "3 searches" in text
+    assert "ran out of memory" in text
+    assert "fixed rules" in text and "3 min 20 s" in text
+    assert "Comparing pairs" in text
+
+
+def test_past_searches_empty_state_and_query_count(
+    client: Any, org_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    text = _get(client, org_a["supervisor"], "/duplicates/runs/").content.decode()
+    assert "No search for duplicates has been run yet." in text
+    for _n in range(3):
+        DedupRun.objects.create(
+            organisation=org_a.org, started_by=org_a["supervisor"], threshold=0.5, status="done"
+        )
+    with django_assert_max_num_queries(6) as few:
+        client.get("/duplicates/runs/")
+    for _n in range(20):
+        DedupRun.objects.create(
+            organisation=org_a.org, started_by=org_a["supervisor"], threshold=0.5, status="done"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "23 searches" in client.get("/duplicates/runs/").content.decode()
