@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from kariya.accounts.api import MeView, OfficeViewSet, OrganisationViewSet
 from kariya.cases.api import ApprovalViewSet, AssessmentViewSet, CaseViewSet, ScreeningViewSet
 from kariya.core.api import DeclaredPermission
+from kariya.dedup.api import DedupRunViewSet, DuplicateViewSet, MergeViewSet
 from kariya.directory.api import DirectoryServiceViewSet
 from kariya.geo.api import AdminUnitViewSet, CountryViewSet, SiteViewSet
 from kariya.people.api import PersonViewSet
@@ -26,6 +27,9 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("directory/services", DirectoryServiceViewSet, basename="directory-service")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("duplicates/runs", DedupRunViewSet, basename="dedup-run")
+router.register("duplicates/merges", MergeViewSet, basename="dedup-merge")
+router.register("duplicates", DuplicateViewSet, basename="duplicate")
 
 
 class SchemaView(SpectacularAPIView):
