@@ -37,6 +37,8 @@ MIN_RECORDS_FOR_MODEL = 50
 FIELDS_READ = (
     "identity.given_names",
     "identity.family_names",
+    "identity.other_spellings",
+    "identity.aliases",
     "identity.phones",
     "identity.birth_date",
     "document.number",
@@ -75,8 +77,59 @@ class Registry:
         }
     )
 
+    # Other ways the records' names are written: (position of the record, given, family), from
+    # the identity's other spellings and aliases (``spelling_names``).
+    spellings: list[tuple[int, str, str]] = field(default_factory=list)
+
     def __len__(self) -> int:
         return len(self.ids)
+
+    def with_spellings(self) -> Registry:
+        """The records, then one more row per other spelling or alias: the same person's id
+        and fields with the other name. The rows of one person are never paired with each
+        other (``_by_person``); a pair of persons keeps its best-scoring rows."""
+        if not self.spellings:
+            return self
+        out = Registry(ids=[*self.ids], columns={k: [*v] for k, v in self.columns.items()})
+        for position, given, family in self.spellings:
+            out.ids.append(self.ids[position])
+            for name, values in out.columns.items():
+                values.append(self.columns[name][position])
+            out.columns["given_name"][-1] = given
+            out.columns["family_name"][-1] = family
+        return out
+
+
+def spelling_names(
+    given: str, family: str, spellings: list[str], aliases: list[str]
+) -> set[tuple[str, str]]:
+    """The (given, family) names of a record's other spellings and aliases, its own left out.
+
+    An other spelling is a whole name written another way ("Mamadou Issoufou" for Mahamadou
+    Issoufou): cut where the record's given names end, when it has more words than they do
+    ("Aïchatou Ag Moussa" → "Aïchatou" / "Ag Moussa"); a shorter one is taken for the given
+    names with the record's family name. An alias (a nickname: "Hamma") is taken for the given
+    names with the record's family name."""
+    own = (fold_name(given), fold_name(family))
+    cut = max(1, len(given.split()))
+    found: set[tuple[str, str]] = set()
+    for text in spellings:
+        words = text.split()
+        if not words:
+            continue
+        if len(words) > cut:
+            found.add((" ".join(words[:cut]), " ".join(words[cut:])))
+        else:
+            found.add((" ".join(words), family))
+    for text in aliases:
+        if text.strip():
+            found.add((" ".join(text.split()), family))
+    return {name for name in found if (fold_name(name[0]), fold_name(name[1])) != own}
+
+
+def _json_list(stored: str) -> list[str]:
+    values = json.loads(stored) if stored else []
+    return [str(v) for v in values if isinstance(v, str)]
 
 
 def _first_phone(stored: str) -> str:
@@ -107,7 +160,13 @@ def read_registry(*, organisation_id: int, progress: Progress = _silent) -> Regi
         identities = {
             row[0]: row[1:]
             for row in Identity.objects.filter(person_id__in=ids).values_list(
-                "person_id", "given_names", "family_names", "phones", "birth_date"
+                "person_id",
+                "given_names",
+                "family_names",
+                "phones",
+                "birth_date",
+                "other_spellings",
+                "aliases",
             )
         }
         nationality: dict[int, str] = {}
@@ -131,10 +190,17 @@ def read_registry(*, organisation_id: int, progress: Progress = _silent) -> Regi
             if number and person_id not in document:
                 document[person_id] = number
         for pk, sex, birth_year in batch:
-            given, family, phones, birth_date = identities.get(pk, ("", "", "", ""))
+            given, family, phones, birth_date, spellings, aliases = identities.get(
+                pk, ("", "", "", "", "", "")
+            )
+            given, family = given or "", family or ""
+            for other in sorted(
+                spelling_names(given, family, _json_list(spellings), _json_list(aliases))
+            ):
+                registry.spellings.append((len(registry.ids), *other))
             registry.ids.append(pk)
-            cols["given_name"].append(given or "")
-            cols["family_name"].append(family or "")
+            cols["given_name"].append(given)
+            cols["family_name"].append(family)
             cols["sex"].append(sex or "")
             cols["birth_date"].append(birth_date or "")
             cols["birth_year"].append(str(birth_year) if birth_year else "")
@@ -282,30 +348,53 @@ def find_pairs(registry: Registry, *, threshold: float, progress: Progress = _si
     """Likely duplicates among the registry's records, as ``(person_a_id, person_b_id, score,
     reasons)`` for ``services.duplicate_candidates_record``.
 
-    With at least ``MIN_RECORDS_FOR_MODEL`` records: the engine fitted on this registry (u from
-    random pairs, m by EM, term frequencies), pairs scoring at least ``threshold``. With fewer:
-    every pair compared and the rules of ``_small_registry_pairs``. Fewer than two: nothing."""
+    Each other spelling or alias is a row of its own (``Registry.with_spellings``), so that a
+    person registered as "Mamadou" elsewhere is found through the spelling "Mamadou" recorded
+    here; a pair of persons keeps the score and reasons of its best pair of rows.
+
+    With at least ``MIN_RECORDS_FOR_MODEL`` records: the engine fitted on the records alone
+    (u from random pairs, m by EM, term frequencies; not on the extra rows, which EM would
+    count as matches of their own person), then pairs of rows scoring at least ``threshold``.
+    With fewer: every pair compared and the rules of ``_small_registry_pairs``. Fewer than two
+    records: nothing."""
     if len(registry) < 2:
         return Found([], 0, METHOD_RULES)
+    rows = registry.with_spellings()
     # The dictionary in force: the shipped one and the administrators' additions.
     matcher = Matcher.from_columns(
-        registry.columns, [str(pk) for pk in registry.ids], variants=current_variants()
+        rows.columns, [str(pk) for pk in rows.ids], variants=current_variants()
     )
     if len(registry) < MIN_RECORDS_FOR_MODEL:
         progress(RunStage.COMPARING, 0, 1)
-        pairs, compared = _small_registry_pairs(matcher, registry)
+        pairs, compared = _small_registry_pairs(matcher, rows)
         progress(RunStage.COMPARING, 1, 1)
-        return Found(pairs, compared, METHOD_RULES)
+        return Found(_by_person(pairs), compared, METHOD_RULES)
 
     def engine_progress(stage: str, done: int, total: int) -> None:
         progress(RunStage.TRAINING if stage == "train" else RunStage.COMPARING, done, total)
 
     progress(RunStage.TRAINING, 0, 4)
-    matcher.fit(progress=engine_progress)
+    records = matcher.head(len(registry)) if len(rows) > len(registry) else matcher
+    matcher.model = records.fit(progress=engine_progress)
     # Without the pairs implied by two others (``transitive``): every proposed pair must stand on
     # its own comparison, since the reviewer decides on the reasons shown for it.
     found = matcher.dedupe(threshold, progress=engine_progress, transitive=False)
     compared = len(matcher.candidates()[0])
     return Found(
-        _pairs(matcher, registry, found.left, found.right, found.score), compared, METHOD_MODEL
+        _by_person(_pairs(matcher, rows, found.left, found.right, found.score)),
+        compared,
+        METHOD_MODEL,
     )
+
+
+def _by_person(pairs: list[Pair]) -> list[Pair]:
+    """One pair per two persons, the best-scoring of their rows' pairs (its reasons with it);
+    none between a person's own rows."""
+    best: dict[tuple[int, int], Pair] = {}
+    for a, b, score, reasons in pairs:
+        if a == b:
+            continue
+        key = (a, b) if a < b else (b, a)
+        if key not in best or score > best[key][2]:
+            best[key] = (key[0], key[1], score, reasons)
+    return list(best.values())

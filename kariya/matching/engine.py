@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -90,6 +90,18 @@ class Matcher:
     ) -> Matcher:
         encoder = Encoder(variants)
         return cls(encoder, encoder.encode_columns(columns, ids, rows))
+
+    def head(self, n: int) -> Matcher:
+        """The first ``n`` records, sharing this matcher's encoder: a model fitted on them
+        scores this matcher's records too (the same codes, term frequencies included; a
+        name met only past ``n`` counts as rare)."""
+        d = self.data
+        arrays = {
+            f.name: getattr(d, f.name)[:n]
+            for f in fields(Encoded)
+            if isinstance(getattr(d, f.name), np.ndarray)
+        }
+        return Matcher(self.encoder, Encoded(ids=d.ids[:n], **arrays), self.cap)
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         if self._candidates is None:

@@ -396,3 +396,65 @@ def test_the_search_reads_names_through_the_dictionary_in_force(org_a: Any) -> N
 
     _start_and_run(org_a)
     assert _candidates(org_a)[_pair_ids(a, b)].reasons["given_name"] == "variant"
+
+
+# --- other spellings and aliases ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "spellings", "aliases", "expected"),
+    [
+        ("Mahamadou", "Issoufou", ["Mamadou Issoufou"], [], {("Mamadou", "Issoufou")}),
+        ("Aïcha", "Ag Moussa", ["Aïchatou Ag Moussa"], [], {("Aïchatou", "Ag Moussa")}),
+        ("Mahamadou", "Issoufou", ["Mamadou"], [], {("Mamadou", "Issoufou")}),
+        ("Mohamed", "Issoufou", [], ["Hamma"], {("Hamma", "Issoufou")}),
+        # its own name, however written, and empty values add nothing
+        ("Mahamadou", "Issoufou", ["MAHAMADOU  issoufou", " "], [""], set()),
+    ],
+)
+def test_spelling_names(
+    given: str, family: str, spellings: list[str], aliases: list[str], expected: set[Any]
+) -> None:
+    assert batch.spelling_names(given, family, spellings, aliases) == expected
+
+
+def _alias_pair(org: Any) -> tuple[Person, Person]:
+    """Zeinabou Harouna, known as "Baby", registered a second time as Baby Harouna."""
+    worker = org["caseworker"]
+    same = {"sex": "female", "birth_date": datetime.date(1991, 3, 14), "family_names": "Harouna"}
+    first = register(worker, given_names="Zeinabou", aliases=["Baby"], **same)
+    second = register(worker, given_names="Baby", **same)
+    return first, second
+
+
+def test_an_alias_finds_the_record_registered_under_it(org_a: Any) -> None:
+    generate_registry(org_a, 150)  # with its known duplicates, from which EM learns
+    first, second = _alias_pair(org_a)
+    registry = batch.read_registry(organisation_id=org_a.org.pk)
+    assert any(registry.ids[pos] == first.pk for pos, *_name in registry.spellings)
+    found = {
+        (a, b): (score, reasons)
+        for a, b, score, reasons in batch.find_pairs(registry, threshold=DEFAULT_THRESHOLD).pairs
+    }
+    score, reasons = found[_pair_ids(first, second)]
+    assert reasons["given_name"] == "exact" and reasons["family_name"] == "exact"
+    assert reasons["birth_date"] == "exact" and score >= 0.8
+    # One pair per two persons, never a person with itself.
+    assert all(a < b for a, b in found)
+    # Without the alias rows the two given names differ.
+    registry.spellings = []
+    without = {
+        (a, b): reasons
+        for a, b, _s, reasons in batch.find_pairs(registry, threshold=DEFAULT_THRESHOLD).pairs
+    }
+    assert without.get(_pair_ids(first, second), {}).get("given_name") != "exact"
+
+
+def test_a_small_registry_uses_the_aliases_too(org_a: Any) -> None:
+    first, second = _alias_pair(org_a)
+    register(org_a["caseworker"], given_names="Halima", family_names="Coulibaly")
+    run = _start_and_run(org_a)
+    assert run.method == batch.METHOD_RULES and run.records_read == 3
+    (candidate,) = _candidates(org_a).values()
+    assert (candidate.person_a_id, candidate.person_b_id) == _pair_ids(first, second)
+    assert candidate.reasons["given_name"] == "exact"
