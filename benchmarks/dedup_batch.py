@@ -12,6 +12,9 @@ and how many known duplicates it found.
 clusters; precision, recall and F1 are then printed) into an empty organisation (`kariya
 generate --organisations 1 --people 0`).
 
+``--inject-named K`` registers a second record of K adults who have other spellings or
+aliases, under one of them, without phone or document ("under other names" is then printed).
+
 ``--inject K`` registers, through ``person_register_bulk``, a second record of K adults drawn
 at random from the organisation with the most people: another spelling of the given name (the
 demo's spelling table, else a one-letter change), same family name, sex, birth, nationality
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import resource
@@ -99,6 +103,68 @@ def misspell(name: str, rng: random.Random) -> str:
         k = rng.randrange(1, len(name) - 1)
         return name[:k] + name[k + 1 :]
     return name + name[-1]
+
+
+def inject_named(count: int, seed: int) -> None:
+    """K second records of adults who have other spellings or aliases, registered under one of
+    them (the alias as the given names, with the family name; an other spelling cut as the
+    search cuts it), with the same sex, birth and nationalities but no phone and no document:
+    a person registered at another office under the name they gave there."""
+    from kariya.dedup.batch import spelling_names
+    from kariya.people import services
+    from kariya.people.factories import services_consent
+    from kariya.people.models import Identity, Person
+
+    organisation_id = busiest_organisation()
+    actor = supervisor_of(organisation_id)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
+    adult = datetime.date.today().year - 19  # noqa: DTZ011 - a year, for a filter
+    named = []
+    for person_id, given, family, spellings, aliases in (
+        Identity.objects.filter(
+            person__organisation_id=organisation_id,
+            person__merged_into__isnull=True,
+            person__birth_year__lte=adult,
+        )
+        .order_by("person_id")
+        .values_list("person_id", "given_names", "family_names", "other_spellings", "aliases")
+        .iterator()
+    ):
+        others = spelling_names(
+            given, family, json.loads(spellings or "[]"), json.loads(aliases or "[]")
+        )
+        if others:
+            named.append((person_id, sorted(others)))
+    picked = rng.sample(named, min(count, len(named)))
+    people = Person.objects.select_related("registering_office").in_bulk([p for p, _ in picked])
+    rows = []
+    for person_id, others in picked:
+        person = people[person_id]
+        identity = Identity.objects.get(person_id=person_id)
+        given, family = rng.choice(others)
+        rows.append(
+            (
+                person_id,
+                services.PersonRow(
+                    office=person.registering_office,
+                    sex=person.sex,
+                    birth_date=identity.birth_date_value,
+                    birth_year=None if identity.birth_date else person.birth_year,
+                    birth_estimated=person.birth_estimated,
+                    nationalities=list(person.nationalities.all()),
+                    given_names=given,
+                    family_names=family,
+                    consents=[services_consent()],
+                ),
+            )
+        )
+    created = services.person_register_bulk(actor=actor, rows=[r for _pk, r in rows])
+    truth = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-named-truth.txt"
+    with truth.open("a") as out:
+        for (original, _row), copy in zip(rows, created, strict=True):
+            out.write(f"{original} {copy.pk}\n")
+    print(f"injected {len(created)} records under another name into organisation {organisation_id}")
+    print(f"pairs written to {truth}")
 
 
 def inject(count: int, seed: int) -> None:
@@ -267,16 +333,8 @@ def measure(stages: bool) -> None:
         recall_c = hit / len(truth) if truth else 0.0
         f1 = 2 * precision * recall_c / (precision + recall_c) if hit else 0.0
         quality = f"P {precision:.3f} R {recall_c:.3f} F1 {f1:.3f} ({len(truth)} true pairs)"
-    truth_file = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-truth.txt"
-    recall = ""
-    if truth_file.exists():
-        truth = {
-            tuple(sorted(int(x) for x in line.split()))
-            for line in truth_file.read_text().splitlines()
-            if line.strip()
-        }
-        hit = len(truth & found)
-        recall = f"{hit} / {len(truth)} ({hit / len(truth):.3f})"
+    recall = _recall(found, "truth")
+    recall_named = _recall(found, "named-truth")
 
     load = os.getloadavg()
     print(f"records read        {run.records_read}")
@@ -285,6 +343,8 @@ def measure(stages: bool) -> None:
     print(f"pairs found         {run.pairs_found} (new {run.candidates_added})")
     if recall:
         print(f"injected found      {recall}")
+    if recall_named:
+        print(f"  under other names {recall_named}")
     if quality:
         print(f"against the truth   {quality}")
     print(f"wall                {wall:.1f} s")
@@ -322,9 +382,29 @@ def measure(stages: bool) -> None:
         print(f"  {name:<50} {seconds:6.1f} s")
 
 
+def _recall(found: set[tuple[int, int]], name: str) -> str:
+    """Injected pairs found, from the truth file ``dedup-bench-NAME.txt`` ("" without it)."""
+    truth_file = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-{name}.txt"
+    if not truth_file.exists():
+        return ""
+    truth = {
+        tuple(sorted(int(x) for x in line.split()))
+        for line in truth_file.read_text().splitlines()
+        if line.strip()
+    }
+    hit = len(truth & found)
+    return f"{hit} / {len(truth)} ({hit / len(truth):.3f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inject", type=int, default=0, help="add K duplicates, then exit")
+    parser.add_argument(
+        "--inject-named",
+        type=int,
+        default=0,
+        help="add K duplicates under one of the original's other spellings or aliases, then exit",
+    )
     parser.add_argument(
         "--load-matching",
         type=int,
@@ -337,6 +417,8 @@ def main() -> None:
     setup()
     if args.inject:
         inject(args.inject, args.seed)
+    elif args.inject_named:
+        inject_named(args.inject_named, args.seed)
     elif args.load_matching:
         load_matching(args.load_matching, args.seed)
     else:

@@ -320,6 +320,9 @@ def _small_registry_pairs(matcher: Matcher, registry: Registry) -> tuple[list[Pa
     much of what can be compared agrees. The threshold does not apply (no probability here)."""
     n = len(registry)
     i, j = np.triu_indices(n, k=1)
+    if matcher.alternates_from is not None:
+        keep = (i < matcher.alternates_from) | (j < matcher.alternates_from)
+        i, j = i[keep], j[keep]
     if len(i) == 0:
         return [], 0
     gamma, _exact = matcher.compare(i, j)
@@ -350,7 +353,8 @@ def find_pairs(registry: Registry, *, threshold: float, progress: Progress = _si
 
     Each other spelling or alias is a row of its own (``Registry.with_spellings``), so that a
     person registered as "Mamadou" elsewhere is found through the spelling "Mamadou" recorded
-    here; a pair of persons keeps the score and reasons of its best pair of rows.
+    here; a pair of persons keeps the score and reasons of its best pair of rows. Other names
+    are compared with the records, never with each other (``Matcher.alternates_from``).
 
     With at least ``MIN_RECORDS_FOR_MODEL`` records: the engine fitted on the records alone
     (u from random pairs, m by EM, term frequencies; not on the extra rows, which EM would
@@ -364,6 +368,9 @@ def find_pairs(registry: Registry, *, threshold: float, progress: Progress = _si
     matcher = Matcher.from_columns(
         rows.columns, [str(pk) for pk in rows.ids], variants=current_variants()
     )
+    if len(rows) > len(registry):
+        # The other names are compared with the records, not with each other.
+        matcher.alternates_from = len(registry)
     if len(registry) < MIN_RECORDS_FOR_MODEL:
         progress(RunStage.COMPARING, 0, 1)
         pairs, compared = _small_registry_pairs(matcher, rows)

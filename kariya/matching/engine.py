@@ -72,6 +72,9 @@ class Matcher:
         self.cap = cap
         self.model: FellegiSunter | None = None
         self._candidates: tuple[np.ndarray, np.ndarray] | None = None
+        # Rows from this position on are other names of earlier records (other spellings,
+        # aliases): compared with the records, never with each other (``candidates``).
+        self.alternates_from: int | None = None
 
     @classmethod
     def from_records(
@@ -105,7 +108,22 @@ class Matcher:
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         if self._candidates is None:
-            self._candidates = candidate_pairs(self.data, self.cap)
+            n = self.alternates_from
+            if n is None:
+                self._candidates = candidate_pairs(self.data, self.cap)
+            else:
+                # The records' own pairs exactly as without other names (in a block over the
+                # cap, extra rows would crowd the birth-year windows), then each other name
+                # with the records it blocks with. Never two other names: both records' own
+                # names were compared already, and a spelling shared by two namesakes (both
+                # "Saidu" for Seydou) is no news.
+                own_i, own_j = candidate_pairs(self.head(n).data, self.cap)
+                all_i, all_j = candidate_pairs(self.data, self.cap)
+                one = (all_i < n) != (all_j < n)
+                self._candidates = (
+                    np.concatenate([own_i, all_i[one]]),
+                    np.concatenate([own_j, all_j[one]]),
+                )
         return self._candidates
 
     def compare(
