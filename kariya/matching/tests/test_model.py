@@ -286,3 +286,44 @@ def test_lookup_of_a_known_record_returns_its_duplicate(
         assert members[0]["id"] not in {c.id for c in found}
         hits += any(c.id == members[1]["id"] for c in found)
     assert hits >= 45
+
+
+def test_other_names_are_paired_with_records_only() -> None:
+    """Rows past ``alternates_from`` (other spellings of earlier records) are never paired with
+    each other, and the records' own pairs are those blocked without them."""
+    names = ["Seydou Coulibaly", "Seydou Coulibaly", "Saidu Coulibaly", "Amadou Diallo"]
+    records = [
+        {"id": str(k), "given_name": n.split()[0], "family_name": n.split()[1], "sex": "M"}
+        for k, n in enumerate(names)
+    ]
+    # Records 0 and 1 are both also written "Saidu Coulibaly".
+    extra = [{**records[0], "given_name": "Saidu"}, {**records[1], "given_name": "Saidu"}]
+    plain = Matcher.from_records(records)
+    both = Matcher.from_records([*records, *extra])
+    both.alternates_from = len(records)
+    i, j = both.candidates()
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
+    assert (4, 5) not in pairs  # two other names
+    assert {(2, 4), (2, 5)} <= pairs  # an other name with the record written that way
+    pi, pj = plain.candidates()
+    own = {(min(a, b), max(a, b)) for a, b in zip(pi.tolist(), pj.tolist(), strict=True)}
+    assert {p for p in pairs if p[1] < len(records)} == own
+    # Without the rule the two other names are a candidate pair.
+    free = Matcher.from_records([*records, *extra])
+    fi, fj = free.candidates()
+    assert (4, 5) in {(min(a, b), max(a, b)) for a, b in zip(fi.tolist(), fj.tolist(), strict=True)}
+
+
+def test_a_model_fitted_on_the_head_scores_the_whole_data() -> None:
+    data = people(400, seed=3)
+    matcher = Matcher.from_records([*data, *data[:50]])
+    head = matcher.head(400)
+    assert len(head.data) == 400 and head.encoder is matcher.encoder
+    assert head.data.ids == matcher.data.ids[:400]
+    matcher.model = head.fit()
+    found = matcher.dedupe(0.4, transitive=False)
+    # the copies of the first 50 records are found against them
+    copies = {
+        (int(a), int(b)) for a, b in zip(found.left.tolist(), found.right.tolist(), strict=True)
+    }
+    assert sum((k, 400 + k) in copies for k in range(50)) >= 45
