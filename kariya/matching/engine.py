@@ -26,6 +26,10 @@ DEFAULT_THRESHOLD = 0.4
 RANDOM_PAIRS = 100_000
 TRAINING_PAIRS = 200_000
 CHUNK = 2_000_000
+# Progress is reported after each chunk: at least this many reports when there are enough
+# pairs (a registry of 100,000 records gives 1–2 million pairs, which would be one chunk).
+PROGRESS_STEPS = 20
+MIN_CHUNK = 100_000
 TRAINING_CAP = 200
 # EM sessions: (blocking key, the fields whose m the session estimates). Pairs sharing both names
 # are mostly namesakes, and namesakes agree on what goes with a name far more often than random
@@ -254,8 +258,10 @@ class Matcher:
         assert self.model is not None  # noqa: S101 - set by fit
         i, j = self.candidates()
         kept_i, kept_j, kept_s = [], [], []
-        for start in range(0, len(i), CHUNK):
-            ci, cj = i[start : start + CHUNK], j[start : start + CHUNK]
+        # Chunks bound the memory of the comparisons; smaller ones make the progress finer.
+        chunk = min(CHUNK, max(MIN_CHUNK, -(-len(i) // PROGRESS_STEPS)))
+        for start in range(0, len(i), chunk):
+            ci, cj = i[start : start + chunk], j[start : start + chunk]
             if 0 < threshold < 1:
                 # Pairs that cannot reach the threshold even if every string were as similar
                 # as it can be without being equal are dropped before the string comparisons.
@@ -268,7 +274,7 @@ class Matcher:
             kept_i.append(ci[keep])
             kept_j.append(cj[keep])
             kept_s.append(score[keep])
-            progress("score", min(start + CHUNK, len(i)), len(i))
+            progress("score", min(start + chunk, len(i)), len(i))
         if not kept_i:
             empty = np.zeros(0, dtype=np.int64)
             return Pairs(empty, empty, np.zeros(0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
@@ -327,3 +328,31 @@ def test_a_model_fitted_on_the_head_scores_the_whole_data() -> None:
         (int(a), int(b)) for a, b in zip(found.left.tolist(), found.right.tolist(), strict=True)
     }
     assert sum((k, 400 + k) in copies for k in range(50)) >= 45
+
+
+def test_scoring_reports_progress_in_steps_with_the_same_pairs(monkeypatch: Any) -> None:
+    from kariya.matching import engine
+
+    data = people(400, seed=4)
+    whole = Matcher.from_records(data)
+    whole.fit()
+    one = whole.dedupe(0.4, transitive=False)  # fewer pairs than MIN_CHUNK: one step
+    monkeypatch.setattr(engine, "MIN_CHUNK", 10)
+    steps: list[tuple[int, int]] = []
+    stepped = whole.dedupe(
+        0.4,
+        transitive=False,
+        progress=lambda stage, done, total: (
+            steps.append((done, total)) if stage == "score" else None
+        ),
+    )
+    total = len(whole.candidates()[0])
+    assert len(steps) == engine.PROGRESS_STEPS or len(steps) == -(-total // 10)
+    assert steps[-1] == (total, total) and [d for d, _t in steps] == sorted(d for d, _t in steps)
+    assert _pair_list(stepped) == _pair_list(one)
+
+
+def _pair_list(pairs: Pairs) -> list[tuple[int, int, float]]:
+    return sorted(
+        zip(pairs.left.tolist(), pairs.right.tolist(), pairs.score.round(12).tolist(), strict=True)
+    )
