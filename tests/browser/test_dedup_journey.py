@@ -1,5 +1,6 @@
 """A supervisor reviews a possible duplicate on a phone and on a desktop: the queue, the two
-records side by side, the merge, the kept record's page, then the undo from the history."""
+records side by side, the merge, the kept record's page, then the undo from the history; and
+starts a search with a minimum score, follows it, and finds it among the past searches."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
+from django.utils.translation import ngettext
 from playwright.sync_api import expect
 
 from kariya.dedup import services
@@ -77,8 +80,17 @@ def test_supervisor_starts_a_search_and_follows_its_progress(
     base = live_server.url
     log_in(page, base, org_a["supervisor"].username, password)
     page.goto(f"{base}/duplicates/")
+    score = page.get_by_label(fr("Minimum score (%)"))
+    expect(score).to_have_value("40")
+    score.fill("150")  # refused by the browser (max 99) before any request
+    page.get_by_role("button", name=fr("Find duplicates")).click()
+    assert score.evaluate("e => e.validity.rangeOverflow") is True
+    expect(page.get_by_text(fr("The search for duplicates has started."))).to_have_count(0)
+    assert not DedupRun.objects.exists()
+    score.fill("55")
     page.get_by_role("button", name=fr("Find duplicates")).click()
     expect(page.get_by_text(fr("The search for duplicates has started."))).to_be_visible()
+    assert DedupRun.objects.get().threshold == pytest.approx(0.55)
     expect(page.get_by_role("row").filter(has_text=a.case_code)).to_be_visible()
     expect(page.locator("#dedup-run")).to_contain_text(fr("New pairs to review"))
     assert horizontal_overflow(page) <= 0
@@ -102,3 +114,13 @@ def test_supervisor_starts_a_search_and_follows_its_progress(
     )
     expect(area).to_contain_text(fr("Likely duplicates found"), timeout=8000)
     expect(page.get_by_role("button", name=fr("Find duplicates"))).to_be_visible()
+
+    page.get_by_role("link", name=fr("Past searches")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(fr("Past searches for duplicates"))
+    table = page.get_by_role("table")
+    with translation.override("fr"):
+        expect(table).to_contain_text(ngettext("%(n)s search", "%(n)s searches", 2) % {"n": 2})
+    # The first search ran on two records: fixed rules, not the minimum score; the second 80 %.
+    expect(table).to_contain_text(fr("fixed rules"))
+    expect(table).to_contain_text("80 %")
+    assert horizontal_overflow(page) <= 0
