@@ -205,3 +205,23 @@ def test_the_audit_log_has_no_pattern_index_on_object_id() -> None:
     assert len(indexes()) == (2 if connection.vendor == "postgresql" else 1)
     migration.drop_pattern_index(apps, editor)
     assert len(indexes()) == 1
+
+
+@pytest.mark.django_db
+def test_the_audit_log_has_no_foreign_key_constraint(org_a: Any) -> None:
+    """Every read writes events: on PostgreSQL each row paid two deferred foreign-key trigger
+    checks. The ids stay; users and organisations cannot be deleted through the ORM while an
+    event names them (``PROTECT``)."""
+    from django.db.models import ProtectedError
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    assert [name for name, c in constraints.items() if c["foreign_key"]] == []
+    from kariya.accounts.factories import UserFactory
+
+    UserFactory(organisation=org_a.org).delete()  # a user no event names can go
+    named = UserFactory(organisation=org_a.org)
+    event = audit_record(actor=named, action=AuditAction.READ, object_type="people.person")
+    with pytest.raises(ProtectedError):
+        named.delete()
+    assert AuditEvent.objects.get(pk=event.pk).actor_id == named.pk
