@@ -541,9 +541,18 @@ class CaseListKey(models.Model):
     15,000 of them. Nothing personal: ids and codes only.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No foreign-key constraints in the database, as for ``people.PersonSearchKey``: derived
+    # rows, deleted with their case by the ORM (CASCADE) and rewritten by the services; on
+    # PostgreSQL each row's checks ran at commit (docs/benchmarks.md).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=8, choices=ListKeyKind.choices)
     # The primary key of the commune (geo.AdminUnit) or of the code (codelists.Code).

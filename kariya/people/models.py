@@ -286,15 +286,24 @@ class PersonSearchKey(models.Model):
     """
 
     # No index of its own: ``searchkey_unique`` leads with the person (every registration and
-    # import writes about 16 keys a person; each index is paid on each).
+    # import writes about 16 keys a person; each index is paid on each). No foreign-key
+    # constraint in the database either: keys are derived rows, deleted with their person by
+    # the ORM (CASCADE) and rebuilt by the services (``kariya rebuild-match-keys`` rebuilds
+    # them all); on PostgreSQL each key's two checks ran at commit, half the checks of an
+    # import (docs/benchmarks.md).
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+        Person,
+        on_delete=models.CASCADE,
+        related_name="search_keys",
+        db_index=False,
+        db_constraint=False,
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,  # ``searchkey_postings`` leads with it
+        db_constraint=False,
     )
     kind = models.CharField(max_length=10, choices=SearchKind.choices)
     key = models.CharField(max_length=32)

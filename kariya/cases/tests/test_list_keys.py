@@ -331,3 +331,22 @@ def test_a_need_moved_to_another_category_moves_its_cases(
         sp_pt.parent = sv  # an administrator's change in the code lists
         sp_pt.save()
     assert _keys(case) == {(ListKeyKind.NEED, sp_pt.pk), (ListKeyKind.NEED, sv.pk)}
+
+
+def test_list_keys_have_no_database_constraint_and_go_with_their_case(org_a: Any) -> None:
+    """Derived rows: no foreign-key checks in the database; the ORM deletes them with the case."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, CaseListKey._meta.db_table)
+    assert [name for name, c in constraints.items() if c["foreign_key"]] == []
+    worker = org_a["caseworker"]
+    commune = _communes()[0]
+    cases = []
+    for _n in range(2):
+        person = register(worker)
+        _move(worker, person, commune)
+        cases.append(open_case(worker, person))
+    assert CaseListKey.objects.filter(case__in=cases).count() >= 2
+    Case.objects.filter(pk=cases[0].pk).delete()
+    assert set(CaseListKey.objects.values_list("case_id", flat=True)) == {cases[1].pk}

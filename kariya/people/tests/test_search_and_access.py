@@ -280,3 +280,26 @@ def test_every_name_token_must_match_whether_the_ids_are_read_at_once_or_not(
         both[0].pk,
         both[2].pk,
     }
+
+
+@pytest.mark.django_db
+def test_search_keys_have_no_database_constraint_and_go_with_their_person() -> None:
+    """Derived rows: no foreign-key checks in the database (an import writes 16 a person); the
+    ORM deletes them with the person (CASCADE)."""
+    from django.db import connection
+
+    from kariya.people.factories import PersonFactory
+    from kariya.people.models import PersonSearchKey
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, PersonSearchKey._meta.db_table
+        )
+    assert [name for name, c in constraints.items() if c["foreign_key"]] == []
+    person, other = PersonFactory(), PersonFactory()
+    for who in (person, other):
+        PersonSearchKey.objects.create(
+            person=who, organisation_id=who.organisation_id, kind="name", key="k" * 32
+        )
+    person.delete()
+    assert list(PersonSearchKey.objects.values_list("person_id", flat=True)) == [other.pk]
