@@ -227,3 +227,31 @@ def test_the_schema_lists_the_endpoints(client: Client, org_a: Any) -> None:
         "/api/v1/duplicates/runs/{id}/",
     ):
         assert path in paths, path
+
+
+def test_merge_and_search_lists_query_count_does_not_grow(
+    client: Client, org_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    worker, supervisor = org_a["caseworker"], org_a["supervisor"]
+
+    def more(n: int) -> None:
+        for _k in range(n):
+            pair = _candidate(org_a, register(worker), register(worker))
+            services.person_merge(
+                actor=supervisor, keep=pair.person_a, absorb=pair.person_b, candidate=pair
+            )
+            DedupRun.objects.create(
+                organisation=org_a.org, started_by=supervisor, threshold=0.5, status="done"
+            )
+
+    more(1)
+    as_user(client, supervisor)
+    counts = {}
+    for url in (f"{V1}merges/", f"{V1}runs/"):
+        with django_assert_max_num_queries(8) as few:
+            assert client.get(url).json()["count"] == 1
+        counts[url] = len(few.captured_queries)
+    more(4)
+    for url, n in counts.items():
+        with django_assert_max_num_queries(n):
+            assert client.get(url).json()["count"] == 5
