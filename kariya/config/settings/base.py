@@ -92,7 +92,10 @@ def database_from_url(url: str) -> dict[str, object]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at
         # the start of a transaction so two writers queue (busy timeout) instead of failing.
-        config["CONN_MAX_AGE"] = 0
+        # Connections are kept between requests (CONN_MAX_AGE 60, as for PostgreSQL): opening
+        # one cost 1–1.5 ms a request (the connection, Django's SQL functions, four pragmas),
+        # closing the last one checkpointed the WAL, and each request started with an empty
+        # page cache (docs/benchmarks.md).
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
