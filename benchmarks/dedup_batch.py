@@ -105,26 +105,63 @@ def misspell(name: str, rng: random.Random) -> str:
     return name + name[-1]
 
 
+def _second_record(person: Any, identity: Any, given: str, family: str, phones: list[str]) -> Any:
+    """A second registration of ``person`` under the names given: the same office, sex, birth
+    and nationalities, the phones given, a plain services consent."""
+    from kariya.people import services
+    from kariya.people.factories import services_consent
+
+    return services.PersonRow(
+        office=person.registering_office,
+        sex=person.sex,
+        birth_date=identity.birth_date_value,
+        birth_year=None if identity.birth_date else person.birth_year,
+        birth_estimated=person.birth_estimated,
+        nationalities=list(person.nationalities.all()),
+        given_names=given,
+        family_names=family,
+        phone_numbers=phones,
+        consents=[services_consent()],
+    )
+
+
+def _register_copies(
+    organisation_id: int, rows: list[tuple[int, Any]], truth_name: str, what: str
+) -> None:
+    """Register the second records in bulk and append (original, copy) to the truth file."""
+    from kariya.people import services
+
+    actor = supervisor_of(organisation_id)
+    created = services.person_register_bulk(actor=actor, rows=[r for _pk, r in rows])
+    truth = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-{truth_name}.txt"
+    with truth.open("a") as out:
+        for (original, _row), copy in zip(rows, created, strict=True):
+            out.write(f"{original} {copy.pk}\n")
+    print(f"injected {len(created)} {what} into organisation {organisation_id}")
+    print(f"pairs written to {truth}")
+
+
+def _adult_born_by() -> int:
+    # Adults only: the copy gets a plain services consent, which a child cannot give alone.
+    return datetime.date.today().year - 19  # noqa: DTZ011 - a year, for a filter
+
+
 def inject_named(count: int, seed: int) -> None:
     """K second records of adults who have other spellings or aliases, registered under one of
     them (the alias as the given names, with the family name; an other spelling cut as the
     search cuts it), with the same sex, birth and nationalities but no phone and no document:
     a person registered at another office under the name they gave there."""
     from kariya.dedup.batch import spelling_names
-    from kariya.people import services
-    from kariya.people.factories import services_consent
     from kariya.people.models import Identity, Person
 
     organisation_id = busiest_organisation()
-    actor = supervisor_of(organisation_id)
     rng = random.Random(seed)  # noqa: S311 - synthetic data
-    adult = datetime.date.today().year - 19  # noqa: DTZ011 - a year, for a filter
     named = []
     for person_id, given, family, spellings, aliases in (
         Identity.objects.filter(
             person__organisation_id=organisation_id,
             person__merged_into__isnull=True,
-            person__birth_year__lte=adult,
+            person__birth_year__lte=_adult_born_by(),
         )
         .order_by("person_id")
         .values_list("person_id", "given_names", "family_names", "other_spellings", "aliases")
@@ -139,47 +176,22 @@ def inject_named(count: int, seed: int) -> None:
     people = Person.objects.select_related("registering_office").in_bulk([p for p, _ in picked])
     rows = []
     for person_id, others in picked:
-        person = people[person_id]
         identity = Identity.objects.get(person_id=person_id)
         given, family = rng.choice(others)
-        rows.append(
-            (
-                person_id,
-                services.PersonRow(
-                    office=person.registering_office,
-                    sex=person.sex,
-                    birth_date=identity.birth_date_value,
-                    birth_year=None if identity.birth_date else person.birth_year,
-                    birth_estimated=person.birth_estimated,
-                    nationalities=list(person.nationalities.all()),
-                    given_names=given,
-                    family_names=family,
-                    consents=[services_consent()],
-                ),
-            )
-        )
-    created = services.person_register_bulk(actor=actor, rows=[r for _pk, r in rows])
-    truth = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-named-truth.txt"
-    with truth.open("a") as out:
-        for (original, _row), copy in zip(rows, created, strict=True):
-            out.write(f"{original} {copy.pk}\n")
-    print(f"injected {len(created)} records under another name into organisation {organisation_id}")
-    print(f"pairs written to {truth}")
+        rows.append((person_id, _second_record(people[person_id], identity, given, family, [])))
+    _register_copies(organisation_id, rows, "named-truth", "records under another name")
 
 
 def inject(count: int, seed: int) -> None:
-    from kariya.people import services
-    from kariya.people.factories import services_consent
     from kariya.people.models import Identity, Person
 
     organisation_id = busiest_organisation()
-    actor = supervisor_of(organisation_id)
     rng = random.Random(seed)  # noqa: S311 - synthetic data
-    # Adults only: the copy gets a plain services consent, which a child cannot give alone.
-    adult = datetime.date.today().year - 19  # noqa: DTZ011 - a year, for a filter
     ids = list(
         Person.objects.filter(
-            organisation_id=organisation_id, merged_into__isnull=True, birth_year__lte=adult
+            organisation_id=organisation_id,
+            merged_into__isnull=True,
+            birth_year__lte=_adult_born_by(),
         )
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -190,30 +202,11 @@ def inject(count: int, seed: int) -> None:
         identity = Identity.objects.get(person_id=person.pk)
         given = identity.given_names.split(" ")
         given[0] = misspell(given[0], rng)
-        rows.append(
-            (
-                person.pk,
-                services.PersonRow(
-                    office=person.registering_office,
-                    sex=person.sex,
-                    birth_date=identity.birth_date_value,
-                    birth_year=None if identity.birth_date else person.birth_year,
-                    birth_estimated=person.birth_estimated,
-                    nationalities=list(person.nationalities.all()),
-                    given_names=" ".join(given),
-                    family_names=identity.family_names,
-                    phone_numbers=identity.phone_list,
-                    consents=[services_consent()],
-                ),
-            )
+        row = _second_record(
+            person, identity, " ".join(given), identity.family_names, identity.phone_list
         )
-    created = services.person_register_bulk(actor=actor, rows=[r for _pk, r in rows])
-    truth = Path(os.environ["KARIYA_DATA_DIR"]) / f"{INJECTED_MARK}-truth.txt"
-    with truth.open("a") as out:
-        for (original, _row), copy in zip(rows, created, strict=True):
-            out.write(f"{original} {copy.pk}\n")
-    print(f"injected {len(created)} second records into organisation {organisation_id}")
-    print(f"pairs written to {truth}")
+        rows.append((person.pk, row))
+    _register_copies(organisation_id, rows, "truth", "second records")
 
 
 def load_matching(count: int, seed: int) -> None:
