@@ -9,10 +9,7 @@ identity is returned: a pair is two case codes, a score and reasons as field →
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -22,7 +19,7 @@ from rest_framework.response import Response
 
 from kariya.core.api import UUID_PATTERN, PagedMixin, path_uuid, validated
 from kariya.dedup import access, selectors, services
-from kariya.dedup.models import CandidateStatus, DedupRun, DuplicateCandidate, PersonMerge
+from kariya.dedup.models import DedupRun, DuplicateCandidate, PersonMerge
 from kariya.dedup.serializers import (
     CandidateSerializer,
     MergeDecisionSerializer,
@@ -77,21 +74,18 @@ class DuplicateViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[typ
     )
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, id: str) -> Response:  # noqa: A002
-        candidate = self._pending(id)
+        candidate = access.candidate_get_for(request.user, id)
         data = validated(MergeDecisionSerializer, request)
         a, b = candidate.person_a, candidate.person_b
         keep, absorb = (a, b) if data["keep"] == "a" else (b, a)
-        try:
-            merge = services.person_merge(
-                actor=request.user,  # type: ignore[arg-type]
-                keep=keep,
-                absorb=absorb,
-                candidate=candidate,
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        except PermissionDenied as exc:  # pragma: no cover - access.py answered 404
-            raise Http404 from exc
+        merge = services.person_merge(
+            actor=request.user,  # type: ignore[arg-type]
+            keep=keep,
+            absorb=absorb,
+            candidate=candidate,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
         return Response(MergeSerializer(self._merge(merge)).data)
 
     @extend_schema(
@@ -102,24 +96,15 @@ class DuplicateViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[typ
     )
     @action(detail=True, methods=["post"], url_path="not-a-match")
     def not_a_match(self, request: Request, id: str) -> Response:  # noqa: A002
-        candidate = self._pending(id)
+        candidate = access.candidate_get_for(request.user, id)
         data = validated(NotAMatchSerializer, request)
-        try:
-            services.duplicate_decide_not_a_match(
-                actor=request.user,  # type: ignore[arg-type]
-                candidate=candidate,
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        except PermissionDenied as exc:  # pragma: no cover - access.py answered 404
-            raise Http404 from exc
+        services.duplicate_decide_not_a_match(
+            actor=request.user,  # type: ignore[arg-type]
+            candidate=candidate,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
         return Response(CandidateSerializer(access.candidate_get_for(request.user, id)).data)
-
-    def _pending(self, id: str) -> DuplicateCandidate:  # noqa: A002
-        candidate = access.candidate_get_for(self.request.user, id)
-        if candidate.status != CandidateStatus.PENDING:
-            raise ValidationError(_("This pair has already been decided."))
-        return candidate
 
     def _merge(self, merge: PersonMerge) -> PersonMerge:
         return access.merge_get_for(self.request.user, merge.public_id)
@@ -159,15 +144,12 @@ class MergeViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type-ar
     def undo(self, request: Request, id: str) -> Response:  # noqa: A002
         merge = access.merge_get_for(request.user, id)
         data = validated(UndoSerializer, request)
-        try:
-            services.person_merge_undo(
-                actor=request.user,  # type: ignore[arg-type]
-                merge=merge,
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        except PermissionDenied as exc:  # pragma: no cover - access.py answered 404
-            raise Http404 from exc
+        services.person_merge_undo(
+            actor=request.user,  # type: ignore[arg-type]
+            merge=merge,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
         return Response(MergeSerializer(access.merge_get_for(request.user, id)).data)
 
 
@@ -205,13 +187,10 @@ class DedupRunViewSet(PagedMixin, viewsets.GenericViewSet):  # type: ignore[type
     )
     def create(self, request: Request) -> Response:
         data = validated(RunStartSerializer, request)
-        try:
-            run = services.registry_deduplicate_start(
-                actor=request.user,  # type: ignore[arg-type]
-                threshold=data["threshold"],
-            )
-        except PermissionDenied as exc:  # pragma: no cover - the gate answered 404
-            raise Http404 from exc
+        run = services.registry_deduplicate_start(
+            actor=request.user,  # type: ignore[arg-type]
+            threshold=data["threshold"],
+        )
         # With the immediate backend outside a transaction the run is over already: read it again.
         return Response(
             RunSerializer(access.run_get_for(request.user, run.public_id)).data,
