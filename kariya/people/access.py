@@ -8,10 +8,12 @@ top of ``people.view``, and every identity read is written to the audit log.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple, overload
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
@@ -247,12 +249,41 @@ CHECK_OBJECT_TYPE = "people.registration_check"
 NETWORK_SIGNAL_FIELD = "network_signal"
 
 
+NETWORK_WINDOW = datetime.timedelta(hours=1)
+
+
+def network_checks_per_hour() -> int:
+    """How many registration checks a user may run across the network in an hour (setting
+    ``KARIYA_NETWORK_CHECKS_PER_HOUR``, default 60). A caseworker presses "Check for existing
+    records" once or twice per person registered; probing a list of names one by one to learn
+    which organisations know them is what the limit stops (docs/data-protection.md). Beyond
+    it, the check still compares the records of the caseworker's own organisation."""
+    return int(settings.KARIYA_NETWORK_CHECKS_PER_HOUR)
+
+
+def network_checks_used(actor: Any, *, now: datetime.datetime | None = None) -> int:
+    """The registration checks that asked the network in the last hour for this user: the
+    audit events of ``registration_check_record`` that name ``network_signal`` (the audit log
+    is the one count every process shares; index ``audit_actor_at``)."""
+    since = (now or timezone.now()) - NETWORK_WINDOW
+    fields = AuditEvent.objects.filter(
+        actor_id=actor.pk, object_type=CHECK_OBJECT_TYPE, at__gte=since
+    ).values_list("changed_fields", flat=True)
+    return sum(1 for names in fields if NETWORK_SIGNAL_FIELD in (names or ()))
+
+
+def may_ask_network(actor: Any) -> bool:
+    """Whether the actor's registration check may ask the other organisations now: fewer than
+    ``network_checks_per_hour`` such checks in the last hour."""
+    return network_checks_used(actor) < network_checks_per_hour()
+
+
 def registration_check_record(
     actor: Any, *, criteria: Iterable[str], signalled: Iterable[Person], network: bool = False
 ) -> None:
     """Audit one registration check: an event in the actor's organisation naming the criteria
     used (``name``, ``phone``, ``document``), never their values, and ``network_signal`` when
-    the other organisations' keys were looked up (what ``selectors.network_checks_used``
+    the other organisations' keys were looked up (what ``network_checks_used``
     counts); and, for each person of
     another organisation whose existence the network signal revealed, an event in **that**
     organisation's log (object: its person; field ``network_signal``; actor: who asked), so

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
@@ -32,20 +31,19 @@ from django.utils import timezone, translation
 from kariya.accounts.models import NetworkStatus, Organisation
 from kariya.codelists.models import Code
 from kariya.core import memo
-from kariya.core.models import AuditEvent
 from kariya.geo.models import AdminUnit, Country
 from kariya.matching import registration
 from kariya.matching.dictionary import current_variants
 from kariya.matching.normalise import name_keys
 from kariya.people import casecodes, phones, services
 from kariya.people.access import (
-    CHECK_OBJECT_TYPE,
-    NETWORK_SIGNAL_FIELD,
     REGISTER,
     VIEW,
     VIEW_IDENTITY,
     can,
     identities_for_list,
+    may_ask_network,
+    network_checks_per_hour,
     registration_check_record,
 )
 from kariya.people.models import (
@@ -620,29 +618,6 @@ NETWORK_ROWS = 1000
 NAME_YEAR_MAX_HOLDERS = 2
 
 
-NETWORK_WINDOW = datetime.timedelta(hours=1)
-
-
-def network_checks_per_hour() -> int:
-    """How many registration checks a user may run across the network in an hour (setting
-    ``KARIYA_NETWORK_CHECKS_PER_HOUR``, default 60). A caseworker presses "Check for existing
-    records" once or twice per person registered; probing a list of names one by one to learn
-    which organisations know them is what the limit stops (docs/data-protection.md). Beyond
-    it, the check still compares the records of the caseworker's own organisation."""
-    return int(settings.KARIYA_NETWORK_CHECKS_PER_HOUR)
-
-
-def network_checks_used(actor: Any, *, now: datetime.datetime | None = None) -> int:
-    """The registration checks that asked the network in the last hour for this user: the
-    audit events of ``registration_check_record`` that name ``network_signal`` (the audit log
-    is the one count every process shares; index ``audit_actor_at``)."""
-    since = (now or timezone.now()) - NETWORK_WINDOW
-    fields = AuditEvent.objects.filter(
-        actor_id=actor.pk, object_type=CHECK_OBJECT_TYPE, at__gte=since
-    ).values_list("changed_fields", flat=True)
-    return sum(1 for names in fields if NETWORK_SIGNAL_FIELD in (names or ()))
-
-
 def network_signal(*, actor: Any, draft: RegistrationDraft) -> list[NetworkContact]:
     """The other member organisations that likely know the person being registered: only their
     names and contact details, never the person's id, case code, score or fields.
@@ -775,7 +750,7 @@ def registration_check(*, actor: Any, draft: RegistrationDraft) -> RegistrationC
     if not criteria or not can(actor, REGISTER):
         return RegistrationCheck([], [], shows, checked=False)
     candidates = registration_candidates(actor=actor, draft=draft)
-    paused = network_checks_used(actor) >= network_checks_per_hour()
+    paused = not may_ask_network(actor)
     asked = False
     network: list[NetworkContact] = []
     signalled: list[Person] = []
