@@ -63,14 +63,7 @@ def run_history(actor: Any) -> QuerySet[DedupRun]:
 
 def latest_run(actor: Any) -> DedupRun | None:
     """The organisation's most recent search for duplicates (None without ``dedup.review``)."""
-    if not can(actor, REVIEW):
-        return None
-    run: DedupRun | None = (
-        DedupRun.objects.filter(organisation_id=actor.organisation_id)
-        .select_related("started_by")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    run: DedupRun | None = run_history(actor).first()
     return run
 
 
